@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace mu {
+
+/// An unresolved, syntactic reference found in a file. The parse layer records what the code
+/// says; the resolve layer decides what it points to (or drops it). References are stored per
+/// file so dependents can be re-linked without re-parsing.
+struct Reference {
+    enum class Kind {
+        Import,  ///< target = module specifier as written ("os.path", "./util", "..pkg")
+        Call,    ///< target = called name; receiver/receiverType describe `x.f()`
+        Inherit, ///< target = base class expression as written ("Base", "mod.Base")
+        Use,     ///< target = referenced type name as written ("User", "models.User")
+    };
+
+    Kind kind = Kind::Call;
+    QString sourceId; ///< node the reference belongs to (module, class or function id)
+    QString target;
+    /// Call receivers: "" (plain call), "self", "this", "cls", "super", or the receiver expression
+    /// as written ("os.path", "user").
+    QString receiver;
+    /// Type of the receiver when the file says it (annotation, constructor assignment, parameter
+    /// type), as written; empty when unknown.
+    QString receiverType;
+    int line = 0;
+    int column = 0;
+    /// Kind-specific details. Import: {"names":[{"name","alias"}], "alias", "level" (Python
+    /// relative dots), "star", "dynamic", "reexport", "type_only"}.
+    QJsonObject details;
+
+    friend bool operator==(const Reference&, const Reference&) = default;
+};
+
+QString toString(Reference::Kind kind);
+Reference::Kind referenceKindFromString(QStringView text, bool* ok = nullptr);
+
+} // namespace mu

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "model/fileindex.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <chrono>
+
+struct TSParser;
+
+namespace mu::parse {
+
+struct Language;
+
+/// Turns a file's bytes into a FileIndex. Owns one TSParser.
+/// Thread: not thread-safe; use one per thread (forCurrentThread()).
+/// Errors: never fails as a call; problems are recorded in FileIndex::status and ::error.
+class FileParser {
+public:
+    struct Options {
+        qint64 maxFileBytes = 2 * 1024 * 1024;
+        std::chrono::milliseconds timeout{20000};
+    };
+
+    explicit FileParser(Options options = {});
+    ~FileParser();
+    FileParser(const FileParser&) = delete;
+    FileParser& operator=(const FileParser&) = delete;
+
+    /// Parses `raw` (the file's bytes) as `language`. `relPath` is project-relative with '/'.
+    /// Fills path, language, size, hash, encoding, lineCount, status, nodes, edges, references;
+    /// the caller sets mtimeNs.
+    FileIndex parse(const QString& relPath, const QByteArray& raw, const Language& language);
+
+    /// This thread's parser, created on first use with default options.
+    static FileParser& forCurrentThread();
+
+    void setOptions(Options options) { m_options = options; }
+    const Options& options() const { return m_options; }
+
+private:
+    Options m_options;
+    TSParser* m_parser = nullptr;
+};
+
+/// Hex content digest used to detect changed files.
+QByteArray contentHash(const QByteArray& raw);
+
+} // namespace mu::parse

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringView>
+
+#include <memory>
+
+struct TSLanguage;
+
+namespace mu::parse {
+
+class Extractor;
+
+/// A language MU understands: its grammar, the file extensions that select it, and its extractor.
+struct Language {
+    QString id;          ///< "python", "javascript", "typescript", "tsx"
+    QString grammarName; ///< npm package folder, for locating queries
+    const TSLanguage* (*grammar)() = nullptr;
+    QList<QString> extensions; ///< lower-case, with the dot: ".py"
+    std::shared_ptr<const Extractor> extractor;
+};
+
+/// Maps file names to languages. Immutable after construction; safe to use from any thread.
+class LanguageRegistry {
+public:
+    /// The registry of every built-in language.
+    static const LanguageRegistry& builtin();
+
+    const Language* forPath(QStringView path) const;
+    const Language* byId(QStringView id) const;
+    const QList<Language>& languages() const { return m_languages; }
+
+private:
+    LanguageRegistry();
+    QList<Language> m_languages;
+};
+
+} // namespace mu::parse

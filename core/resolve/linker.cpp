@@ -1,0 +1,1 @@
+#include "resolve/linker.h"

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "model/result.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+namespace mu::store {
+
+/// Current schema version, kept in PRAGMA user_version.
+inline constexpr int kSchemaVersion = 1;
+
+enum class OpenMode { ReadWrite, ReadOnly };
+
+/// Opens (and for ReadWrite, creates and migrates) `.mu/mubase` on a connection private to the
+/// calling thread, named `connectionName`. ReadWrite sets WAL, synchronous=NORMAL,
+/// foreign_keys=ON and a busy timeout; a database from a newer MU or failing quick_check is
+/// moved aside (mubase.broken-<timestamp>) and rebuilt empty.
+/// Thread: the connection may only be used on the calling thread.
+Result<QSqlDatabase> openDatabase(const QString& path, OpenMode mode, const QString& connectionName);
+
+/// Closes and removes the named connection (safe when already gone).
+void closeDatabase(const QString& connectionName);
+
+/// A connection name unique to this thread and purpose, e.g. "mu.reader.0x7f12…".
+QString threadConnectionName(const QString& purpose);
+
+} // namespace mu::store
