@@ -65,7 +65,7 @@ QByteArray contentHash(const QByteArray& raw)
     return QCryptographicHash::hash(raw, QCryptographicHash::Sha1).toHex();
 }
 
-FileParser::FileParser(Options options)
+FileParser::FileParser(ParseOptions options)
     : m_options(options)
     , m_parser(ts_parser_new())
 {

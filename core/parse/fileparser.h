@@ -13,17 +13,18 @@ namespace mu::parse {
 
 struct Language;
 
+/// Limits applied to every file parse.
+struct ParseOptions {
+    qint64 maxFileBytes = 2 * 1024 * 1024;
+    std::chrono::milliseconds timeout{20000};
+};
+
 /// Turns a file's bytes into a FileIndex. Owns one TSParser.
 /// Thread: not thread-safe; use one per thread (forCurrentThread()).
 /// Errors: never fails as a call; problems are recorded in FileIndex::status and ::error.
 class FileParser {
 public:
-    struct Options {
-        qint64 maxFileBytes = 2 * 1024 * 1024;
-        std::chrono::milliseconds timeout{20000};
-    };
-
-    explicit FileParser(Options options = {});
+    explicit FileParser(ParseOptions options = {});
     ~FileParser();
     FileParser(const FileParser&) = delete;
     FileParser& operator=(const FileParser&) = delete;
@@ -36,11 +37,11 @@ public:
     /// This thread's parser, created on first use with default options.
     static FileParser& forCurrentThread();
 
-    void setOptions(Options options) { m_options = options; }
-    const Options& options() const { return m_options; }
+    void setOptions(ParseOptions options) { m_options = options; }
+    const ParseOptions& options() const { return m_options; }
 
 private:
-    Options m_options;
+    ParseOptions m_options;
     TSParser* m_parser = nullptr;
 };
 

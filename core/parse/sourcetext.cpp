@@ -1,6 +1,7 @@
 #include "parse/sourcetext.h"
 
 #include <QStringDecoder>
+#include <QStringList>
 
 #include <algorithm>
 
