@@ -1,1 +1,351 @@
 #include "index/indexer.h"
+
+#include "parse/languageregistry.h"
+#include "resolve/linker.h"
+#include "store/storereader.h"
+#include "store/storewriter.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QLoggingCategory>
+#include <QMutex>
+#include <QSet>
+#include <QThread>
+#include <QThreadPool>
+#include <QWaitCondition>
+
+#include <deque>
+#include <optional>
+
+namespace mu::index {
+
+Q_LOGGING_CATEGORY(lcIndex, "mu.index")
+
+namespace {
+
+/// What a pool thread learned about one candidate file.
+struct ParseOutcome {
+    enum class Kind { Parsed, Unchanged, Vanished };
+    Kind kind = Kind::Parsed;
+    ScannedFile file;
+    FileIndex index; ///< Kind::Parsed only
+};
+
+/// Bounded hand-over from the parse pool to the writer (calling) thread.
+class OutcomeQueue {
+public:
+    explicit OutcomeQueue(qsizetype capacity) : m_capacity(capacity) {}
+
+    void push(ParseOutcome outcome)
+    {
+        QMutexLocker lock(&m_mutex);
+        while (qsizetype(m_items.size()) >= m_capacity)
+            m_notFull.wait(&m_mutex);
+        m_items.push_back(std::move(outcome));
+        m_notEmpty.wakeOne();
+    }
+
+    /// Waits up to `timeoutMs`; nullopt on timeout.
+    std::optional<ParseOutcome> pop(int timeoutMs)
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_items.empty() && !m_notEmpty.wait(&m_mutex, QDeadlineTimer(timeoutMs)))
+            return std::nullopt;
+        if (m_items.empty())
+            return std::nullopt;
+        ParseOutcome outcome = std::move(m_items.front());
+        m_items.pop_front();
+        m_notFull.wakeOne();
+        return outcome;
+    }
+
+private:
+    QMutex m_mutex;
+    QWaitCondition m_notEmpty;
+    QWaitCondition m_notFull;
+    std::deque<ParseOutcome> m_items;
+    qsizetype m_capacity;
+};
+
+/// Runs on a pool thread: read, hash, and parse unless the content is known.
+ParseOutcome parseCandidate(const QString& root, const ScannedFile& file, const QByteArray& knownHash,
+    const parse::ParseOptions& options)
+{
+    ParseOutcome outcome;
+    outcome.file = file;
+    const parse::Language* language = parse::LanguageRegistry::builtin().forPath(file.path);
+    QFile f(root + u'/' + file.path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (!f.exists()) {
+            outcome.kind = ParseOutcome::Kind::Vanished;
+            return outcome;
+        }
+        outcome.index.path = file.path;
+        outcome.index.language = language ? language->id : QString();
+        outcome.index.size = file.size;
+        outcome.index.mtimeNs = file.mtimeNs;
+        outcome.index.status = ParseStatus::Failed;
+        outcome.index.error = QStringLiteral("cannot read: %1").arg(f.errorString());
+        return outcome;
+    }
+    // Read at most one byte past the cap: enough to know the file is too large.
+    const QByteArray bytes = f.read(options.maxFileBytes + 1);
+    if (!knownHash.isEmpty() && qint64(bytes.size()) == file.size && parse::contentHash(bytes) == knownHash) {
+        outcome.kind = ParseOutcome::Kind::Unchanged;
+        return outcome;
+    }
+    parse::FileParser& parser = parse::FileParser::forCurrentThread();
+    parser.setOptions(options);
+    outcome.index = parser.parse(file.path, bytes, *language);
+    outcome.index.size = file.size; // the real size, also when only the cap was read
+    outcome.index.mtimeNs = file.mtimeNs;
+    return outcome;
+}
+
+/// The part of a FileIndex the link phase needs, kept after the rest is written and freed.
+struct LinkInput {
+    resolve::ModuleSymbols symbols;
+    QList<Reference> references;
+};
+
+} // namespace
+
+QString mubasePath(const QString& projectRoot)
+{
+    return QDir(projectRoot).filePath(QStringLiteral(".mu/mubase"));
+}
+
+Indexer::Indexer(QString projectRoot, IndexOptions options)
+    : m_root(QDir(projectRoot).canonicalPath())
+    , m_options(std::move(options))
+{
+    if (m_root.isEmpty())
+        m_root = projectRoot; // missing: run() reports it
+}
+
+Result<IndexReport> Indexer::run(const ProgressCallback& progress)
+{
+    QElapsedTimer timer;
+    timer.start();
+    IndexReport report;
+
+    if (!QFileInfo(m_root).isDir())
+        return Error{QStringLiteral("not_found"), QStringLiteral("%1 is not a directory").arg(m_root)};
+
+    auto scanned = Scanner(m_root, m_options.scan).scan();
+    if (!scanned)
+        return scanned.error();
+    report.warnings = scanned->warnings;
+    report.scanned = int(scanned->files.size());
+
+    const QString dbPath = mubasePath(m_root);
+    auto writerResult = store::StoreWriter::open(dbPath);
+    if (!writerResult)
+        return writerResult.error();
+    store::StoreWriter& writer = **writerResult;
+    auto readerResult = store::StoreReader::open(dbPath);
+    if (!readerResult)
+        return readerResult.error();
+    store::StoreReader& reader = **readerResult;
+
+    // 1. Classify against what the store knows: unchanged stat data costs nothing more.
+    auto knownFiles = reader.files();
+    if (!knownFiles)
+        return knownFiles.error();
+    QHash<QString, store::FileRecord> known;
+    for (store::FileRecord& record : *knownFiles)
+        known.insert(record.path, std::move(record));
+
+    QList<ScannedFile> candidates;
+    QSet<QString> present;
+    QSet<QString> unlinked;
+    bool moduleSetChanged = false;
+    for (const ScannedFile& file : std::as_const(scanned->files)) {
+        present.insert(file.path);
+        const auto it = known.constFind(file.path);
+        if (it == known.constEnd()) {
+            moduleSetChanged = true;
+            candidates.append(file);
+            continue;
+        }
+        if (!it->linked)
+            unlinked.insert(file.path);
+        if (m_options.force || it->size != file.size || it->mtimeNs != file.mtimeNs)
+            candidates.append(file);
+        else
+            ++report.unchanged;
+    }
+    QStringList removed;
+    for (auto it = known.constBegin(); it != known.constEnd(); ++it) {
+        if (!present.contains(it.key()))
+            removed.append(it.key());
+    }
+    moduleSetChanged = moduleSetChanged || !removed.isEmpty();
+
+    // Dependents must be found before their targets' rows change: edges point at node ids.
+    QSet<QString> dependents;
+    if (!m_options.force && !moduleSetChanged && !candidates.isEmpty()) {
+        QStringList touched;
+        for (const ScannedFile& file : std::as_const(candidates))
+            touched.append(file.path);
+        auto found = reader.filesWithEdgesInto(touched);
+        if (!found)
+            return found.error();
+        dependents = QSet<QString>(found->cbegin(), found->cend());
+    }
+
+    // 2. Parse on the pool; write on this thread in batches while parsing goes on.
+    QThreadPool pool;
+    pool.setMaxThreadCount(m_options.jobs > 0 ? m_options.jobs : QThread::idealThreadCount());
+    pool.setStackSize(8 * 1024 * 1024);
+    OutcomeQueue queue(qMax(64, m_options.maxBatchFiles * 2));
+    for (const ScannedFile& file : std::as_const(candidates)) {
+        const QByteArray knownHash = m_options.force ? QByteArray() : known.value(file.path).hash;
+        pool.start([this, file, knownHash, &queue] {
+            queue.push(parseCandidate(m_root, file, knownHash, m_options.parse));
+        });
+    }
+
+    QHash<QString, LinkInput> linkInputs;
+    QList<FileIndex> batch;
+    QList<store::FileStamp> stamps;
+    QElapsedTimer batchTimer;
+    batchTimer.start();
+    const auto flush = [&]() -> Status {
+        if (!batch.isEmpty()) {
+            auto commit = writer.replaceFiles(batch);
+            if (!commit)
+                return commit.error();
+            report.changes.append(commit->changes);
+            for (FileIndex& index : batch) {
+                LinkInput input{resolve::ModuleSymbols::from(index.path, index.nodes, index.references),
+                    std::move(index.references)};
+                linkInputs.insert(index.path, std::move(input));
+            }
+            batch.clear();
+        }
+        if (!stamps.isEmpty()) {
+            if (Status status = writer.stampFiles(stamps); !status)
+                return status;
+            stamps.clear();
+        }
+        batchTimer.restart();
+        return {};
+    };
+
+    const int total = int(candidates.size());
+    for (int done = 0; done < total;) {
+        std::optional<ParseOutcome> outcome = queue.pop(250);
+        if (outcome) {
+            ++done;
+            switch (outcome->kind) {
+            case ParseOutcome::Kind::Vanished:
+                present.remove(outcome->file.path);
+                if (known.contains(outcome->file.path))
+                    removed.append(outcome->file.path);
+                moduleSetChanged = true;
+                break;
+            case ParseOutcome::Kind::Unchanged:
+                ++report.stamped;
+                stamps.append({outcome->file.path, outcome->file.size, outcome->file.mtimeNs});
+                break;
+            case ParseOutcome::Kind::Parsed:
+                ++report.parsed;
+                if (outcome->index.status == ParseStatus::Skipped)
+                    ++report.skipped;
+                else if (outcome->index.status != ParseStatus::Ok)
+                    ++report.errors;
+                batch.append(std::move(outcome->index));
+                break;
+            }
+            if (progress)
+                progress({done, total});
+        }
+        if (batch.size() >= m_options.maxBatchFiles || (!batch.isEmpty() && batchTimer.elapsed() > 250)
+            || stamps.size() >= 4 * m_options.maxBatchFiles) {
+            if (Status status = flush(); !status) {
+                pool.clear();
+                // Drain so no pool thread stays blocked on a full queue.
+                while (pool.activeThreadCount() > 0)
+                    queue.pop(50);
+                pool.waitForDone();
+                return status.error();
+            }
+        }
+    }
+    pool.waitForDone();
+    if (Status status = flush(); !status)
+        return status.error();
+
+    if (!removed.isEmpty()) {
+        auto commit = writer.removeFiles(removed);
+        if (!commit)
+            return commit.error();
+        report.changes.append(commit->changes);
+        report.removed = int(removed.size());
+    }
+
+    // 3. Link: every changed file, the dependents of changed files, files a previous run left
+    // unlinked — or everything when files appeared or disappeared (any import may now resolve
+    // differently).
+    QStringList toLink;
+    if (m_options.force || moduleSetChanged) {
+        toLink = QStringList(present.cbegin(), present.cend());
+    } else {
+        QSet<QString> set = dependents + unlinked;
+        for (auto it = linkInputs.constBegin(); it != linkInputs.constEnd(); ++it)
+            set.insert(it.key());
+        toLink = QStringList(set.cbegin(), set.cend());
+    }
+    toLink.sort();
+
+    resolve::ProjectLayout layout(m_root, present);
+    resolve::SymbolTable symbols([&reader](const QString& path) -> std::optional<resolve::ModuleSymbols> {
+        auto nodes = reader.nodesInFile(path);
+        auto references = reader.referencesOfFile(path);
+        if (!nodes || !references || nodes->isEmpty())
+            return std::nullopt;
+        return resolve::ModuleSymbols::from(path, *nodes, *references);
+    });
+    for (auto it = linkInputs.begin(); it != linkInputs.end(); ++it)
+        symbols.insert(std::move(it->symbols));
+    resolve::Linker linker(layout, symbols);
+
+    QList<store::FileLinks> links;
+    for (const QString& path : std::as_const(toLink)) {
+        QList<Reference> references;
+        if (const auto it = linkInputs.constFind(path); it != linkInputs.constEnd()) {
+            references = it->references;
+        } else {
+            auto stored = reader.referencesOfFile(path);
+            if (!stored)
+                return stored.error();
+            references = std::move(*stored);
+        }
+        links.append(linker.link(path, references));
+        if (links.size() >= 4 * m_options.maxBatchFiles) {
+            auto commit = writer.replaceLinks(links);
+            if (!commit)
+                return commit.error();
+            links.clear();
+        }
+    }
+    if (!links.isEmpty()) {
+        auto commit = writer.replaceLinks(links);
+        if (!commit)
+            return commit.error();
+    }
+    report.linked = int(toLink.size());
+    report.revision = writer.revision();
+    if (report.parsed + report.removed > 0) {
+        if (Status status = writer.checkpoint(); !status)
+            qCWarning(lcIndex) << "checkpoint failed:" << status.error().message;
+    }
+    report.elapsedMs = timer.elapsed();
+    return report;
+}
+
+} // namespace mu::index

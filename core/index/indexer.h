@@ -1,1 +1,68 @@
 #pragma once
+
+#include "index/scanner.h"
+#include "model/result.h"
+#include "parse/fileparser.h"
+#include "store/filerecord.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace mu::index {
+
+/// Options of one index run.
+struct IndexOptions {
+    bool force = false; ///< reparse every file, ignoring size/mtime/hash
+    int jobs = 0;       ///< parse threads; 0 = one per core
+    int maxBatchFiles = 200;
+    parse::ParseOptions parse;
+    ScanOptions scan;
+};
+
+/// What an index run did.
+struct IndexReport {
+    int scanned = 0;   ///< files found by the scanner
+    int unchanged = 0; ///< same size and mtime: cost one stat
+    int stamped = 0;   ///< stat changed, content hash did not
+    int parsed = 0;    ///< parsed and written
+    int removed = 0;   ///< gone from disk, rows deleted
+    int linked = 0;    ///< files whose cross-file edges were recomputed
+    int errors = 0;    ///< parsed files with syntax errors or failures (recorded per file)
+    int skipped = 0;   ///< binary or over the size cap (recorded per file)
+    qint64 revision = 0;
+    qint64 elapsedMs = 0;
+    QStringList warnings;
+    QList<store::NodeChange> changes;
+};
+
+struct IndexProgress {
+    int done = 0;
+    int total = 0;
+};
+
+/// The project's `.mu/mubase` path.
+QString mubasePath(const QString& projectRoot);
+
+/// Brings a project's graph up to date with its files: scan → stat/hash → parse (pool) →
+/// write (per-file transactions, batched) → resolve and link the changed files and their
+/// dependents. Incremental unless IndexOptions::force.
+/// Thread: run() executes on the calling thread, which becomes the store's writer thread for the
+/// duration (all SQL runs there); parsing runs on a private QThreadPool. Never call it on the main
+/// thread of a process that serves requests.
+/// Errors: Error{"not_found"} for a missing root, Error{"sql"} when the store fails. Per-file
+/// problems never fail the run: they are recorded in the files table and counted.
+class Indexer {
+public:
+    using ProgressCallback = std::function<void(const IndexProgress&)>;
+
+    Indexer(QString projectRoot, IndexOptions options = {});
+    Result<IndexReport> run(const ProgressCallback& progress = {});
+
+private:
+    QString m_root;
+    IndexOptions m_options;
+};
+
+} // namespace mu::index

@@ -10,7 +10,10 @@ namespace mu::store {
 /// Current schema version, kept in PRAGMA user_version.
 inline constexpr int kSchemaVersion = 1;
 
-enum class OpenMode { ReadWrite, ReadOnly };
+enum class OpenMode {
+    ReadWrite,
+    ReadOnly
+};
 
 /// Opens (and for ReadWrite, creates and migrates) `.mu/mubase` on a connection private to the
 /// calling thread, named `connectionName`. ReadWrite sets WAL, synchronous=NORMAL,
@@ -22,7 +25,8 @@ Result<QSqlDatabase> openDatabase(const QString& path, OpenMode mode, const QStr
 /// Closes and removes the named connection (safe when already gone).
 void closeDatabase(const QString& connectionName);
 
-/// A connection name unique to this thread and purpose, e.g. "mu.reader.0x7f12…".
+/// A fresh connection name naming this thread and purpose, e.g. "mu.reader.0x7f12….3"; a sequence
+/// number makes every call unique, so two readers on one thread never share a connection.
 QString threadConnectionName(const QString& purpose);
 
 } // namespace mu::store

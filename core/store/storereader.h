@@ -57,8 +57,10 @@ public:
     Result<QList<SearchHit>> search(const QString& text, std::optional<NodeType> type, int limit) const;
 
 private:
+    struct Statements;
     explicit StoreReader(QString connectionName);
     QString m_connectionName;
+    std::unique_ptr<Statements> m_statements;
 };
 
 } // namespace mu::store

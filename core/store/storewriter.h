@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace mu::store {
@@ -47,10 +48,16 @@ public:
     /// Runs a WAL checkpoint (TRUNCATE) and PRAGMA optimize; call when a burst of work ends.
     Status checkpoint();
 
+    /// Test hook: called on the writer's thread inside every mutating transaction, after all
+    /// writes and right before COMMIT (so tests can observe an open write transaction).
+    void setBeforeCommitHookForTest(std::function<void()> hook);
+
 private:
+    struct Statements;
     explicit StoreWriter(QString connectionName);
     QString m_connectionName;
     qint64 m_revision = 0;
+    std::unique_ptr<Statements> m_statements;
 };
 
 } // namespace mu::store

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "model/result.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QCommandLineParser;
+
+namespace mu::store {
+class StoreReader;
+}
+
+/// The `mu` command line: one function per command, each returning the process exit code
+/// (SPEC §2: 0 success, 1 user error, 2 usage error).
+namespace mu::cli {
+
+enum ExitCode { kExitOk = 0, kExitUserError = 1, kExitUsage = 2 };
+
+int runIndex(const QStringList& arguments);
+int runStatus(const QStringList& arguments);
+int runShow(const QStringList& arguments);
+int runRead(const QStringList& arguments);
+int runSearch(const QStringList& arguments);
+
+/// Parses `arguments` (the command name first) and handles --help; returns an exit code to stop
+/// with, or -1 to continue.
+int parseOrExit(QCommandLineParser& parser, const QStringList& arguments, const QString& summary);
+
+/// The project root holding `.mu/mubase`: `explicitDir` if given, else the nearest at or above
+/// the working directory.
+Result<QString> findProject(const QString& explicitDir);
+/// Opens the project's store read-only, with a user-facing error.
+Result<std::unique_ptr<store::StoreReader>> openProject(const QString& explicitDir, QString* root = nullptr);
+
+/// One-line error with an optional hint on stderr; returns the exit code.
+int fail(const Error& error, const QString& hint = {}, int code = kExitUserError);
+void printJson(const QJsonObject& object);
+
+/// Terminal facts: whether stdout/stderr are TTYs, colours (NO_COLOR honoured), width.
+bool stdoutIsTty();
+bool stderrIsTty();
+bool useColor();
+int terminalWidth();
+QString bold(const QString& text);
+QString dim(const QString& text);
+
+/// A progress bar on stderr, drawn only on a TTY and at most every 50 ms.
+class ProgressBar {
+public:
+    explicit ProgressBar(QString label, bool enabled);
+    ~ProgressBar();
+    void update(int done, int total);
+    void finish();
+
+private:
+    QString m_label;
+    bool m_enabled;
+    bool m_drawn = false;
+    qint64 m_lastDrawMs = -1000;
+};
+
+} // namespace mu::cli

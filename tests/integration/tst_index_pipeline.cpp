@@ -1,0 +1,306 @@
+// The whole pipeline on real fixture projects: scan → parse → store → resolve, and the guarantee
+// that an incremental index always equals a fresh index of the same tree.
+#include "index/indexer.h"
+#include "store/storereader.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace mu;
+
+namespace {
+
+/// Copies a fixture project into `target`.
+void copyTree(const QString& from, const QString& target)
+{
+    QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString source = it.next();
+        const QString destination = target + u'/' + QDir(from).relativeFilePath(source);
+        QDir().mkpath(QFileInfo(destination).path());
+        QVERIFY(QFile::copy(source, destination));
+    }
+}
+
+void writeFile(const QString& path, const QByteArray& content)
+{
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(content);
+    file.close();
+    // Filesystems with coarse timestamps: make sure the edit is visible as a stat change.
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    file.setFileTime(QDateTime::currentDateTime().addSecs(5), QFileDevice::FileModificationTime);
+}
+
+/// Cross-file edges as "type source -> target" lines, sorted.
+QStringList crossFileEdges(const QString& root)
+{
+    auto reader = store::StoreReader::open(index::mubasePath(root));
+    if (!reader)
+        qFatal("cannot open store: %s", qPrintable(reader.error().message));
+    QStringList lines;
+    auto files = (*reader)->files();
+    for (const store::FileRecord& file : std::as_const(*files)) {
+        auto edges = (*reader)->edgesOfFile(file.path);
+        for (const Edge& edge : std::as_const(*edges)) {
+            if (edge.type != EdgeType::Contains)
+                lines.append(toString(edge.type) + u' ' + edge.sourceId + QStringLiteral(" -> ") + edge.targetId);
+        }
+    }
+    lines.sort();
+    return lines;
+}
+
+/// Everything the graph says, as sorted text: nodes with their fields, edges, externals.
+QStringList graphDump(const QString& root)
+{
+    auto reader = store::StoreReader::open(index::mubasePath(root));
+    if (!reader)
+        qFatal("cannot open store: %s", qPrintable(reader.error().message));
+    QStringList lines;
+    auto files = (*reader)->files();
+    for (const store::FileRecord& file : std::as_const(*files)) {
+        lines.append(QStringLiteral("file %1 %2 %3 %4").arg(file.path, file.language, toString(file.status)).arg(file.size));
+        auto nodes = (*reader)->nodesInFile(file.path);
+        for (const Node& n : std::as_const(*nodes)) {
+            lines.append(QStringLiteral("node %1 %2 %3 %4-%5 c%6 %7")
+                             .arg(n.id, n.kind, n.qualifiedName)
+                             .arg(n.lineStart)
+                             .arg(n.lineEnd)
+                             .arg(n.complexity)
+                             .arg(n.signature));
+        }
+        auto edges = (*reader)->edgesOfFile(file.path);
+        for (const Edge& e : std::as_const(*edges))
+            lines.append(QStringLiteral("edge %1 %2 -> %3 @%4").arg(toString(e.type), e.sourceId, e.targetId).arg(e.line));
+    }
+    auto stats = (*reader)->stats();
+    lines.append(QStringLiteral("totals nodes=%1 edges=%2").arg(stats->nodes).arg(stats->edges));
+    lines.sort();
+    return lines;
+}
+
+index::IndexReport indexTree(const QString& root, bool force = false)
+{
+    index::IndexOptions options;
+    options.force = force;
+    options.jobs = 2;
+    auto report = index::Indexer(root, options).run();
+    if (!report)
+        qFatal("index failed: %s", qPrintable(report.error().message));
+    return *report;
+}
+
+/// Copies `root` (without .mu) elsewhere, indexes it fresh and compares the graphs.
+void verifyEqualsFreshIndex(const QString& root)
+{
+    QTemporaryDir fresh;
+    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString source = it.next();
+        const QString rel = QDir(root).relativeFilePath(source);
+        if (rel.startsWith(u".mu/"))
+            continue;
+        QDir().mkpath(QFileInfo(fresh.filePath(rel)).path());
+        QVERIFY(QFile::copy(source, fresh.filePath(rel)));
+    }
+    indexTree(fresh.path(), true);
+    const QStringList incremental = graphDump(root);
+    const QStringList expected = graphDump(fresh.path());
+    if (incremental != expected) {
+        for (const QString& line : expected) {
+            if (!incremental.contains(line))
+                qWarning("missing: %s", qPrintable(line));
+        }
+        for (const QString& line : incremental) {
+            if (!expected.contains(line))
+                qWarning("extra:   %s", qPrintable(line));
+        }
+    }
+    QCOMPARE(incremental, expected);
+}
+
+} // namespace
+
+class TestIndexPipeline : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pythonProjectEdges();
+    void typescriptProjectEdges();
+    void incrementalEqualsFresh();
+    void unchangedCostsOnlyAStat();
+    void crashBetweenPhasesIsRepaired();
+};
+
+void TestIndexPipeline::pythonProjectEdges()
+{
+    QTemporaryDir dir;
+    copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/python_app"), dir.path());
+    const index::IndexReport report = indexTree(dir.path());
+    QCOMPARE(report.scanned, 8);
+    QCOMPARE(report.parsed, 8);
+    QCOMPARE(report.errors, 0);
+
+    const QStringList expected = {
+        QStringLiteral("calls fn:scripts/tool.py:main -> fn:scripts/helpers.py:do"),
+        QStringLiteral("calls fn:src/app/models.py:User.greet -> fn:src/app/models.py:User.format"),
+        QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/models.py:Base.save"),
+        QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/models.py:User.__init__"),
+        QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/util.py:log"),
+        QStringLiteral("calls fn:src/app/sub/deep.py:Deep.run -> fn:src/app/models.py:Base.save"),
+        QStringLiteral("calls fn:src/app/sub/deep.py:Deep.run -> fn:src/app/util.py:helper"),
+        QStringLiteral("calls fn:src/app/util.py:helper -> fn:src/app/util.py:log"),
+        QStringLiteral("imports mod:scripts/tool.py -> ext:numpy"),
+        QStringLiteral("imports mod:scripts/tool.py -> mod:scripts/helpers.py"),
+        QStringLiteral("imports mod:src/app/__init__.py -> mod:src/app/models.py"),
+        QStringLiteral("imports mod:src/app/service.py -> ext:json"),
+        QStringLiteral("imports mod:src/app/service.py -> mod:src/app/models.py"),
+        QStringLiteral("imports mod:src/app/service.py -> mod:src/app/util.py"),
+        QStringLiteral("imports mod:src/app/sub/deep.py -> mod:src/app/models.py"),
+        QStringLiteral("imports mod:src/app/sub/deep.py -> mod:src/app/util.py"),
+        QStringLiteral("inherits cls:src/app/models.py:User -> cls:src/app/models.py:Base"),
+        QStringLiteral("inherits cls:src/app/sub/deep.py:Deep -> cls:src/app/models.py:Base"),
+        QStringLiteral("uses fn:src/app/service.py:UserService.create -> cls:src/app/models.py:User"),
+        QStringLiteral("uses fn:src/app/service.py:UserService.greet_all -> cls:src/app/models.py:User"),
+    };
+    const QStringList actual = crossFileEdges(dir.path());
+    if (actual != expected)
+        qWarning("actual edges:\n%s", qPrintable(actual.join(u'\n')));
+    QCOMPARE(actual, expected);
+}
+
+void TestIndexPipeline::typescriptProjectEdges()
+{
+    QTemporaryDir dir;
+    copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/ts_app"), dir.path());
+    const index::IndexReport report = indexTree(dir.path());
+    QCOMPARE(report.parsed, 7);
+    QCOMPARE(report.errors, 0);
+
+    const QString core = QStringLiteral("packages/core/src/");
+    const QString app = QStringLiteral("packages/app/src/");
+    const QStringList expected = {
+        QStringLiteral("calls fn:") + app + QStringLiteral("legacy.js:total -> fn:") + core + QStringLiteral("math.ts:add"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:Greeter.greet -> fn:") + core
+            + QStringLiteral("logger.ts:Logger.log"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:run -> fn:") + core + QStringLiteral("helpers.ts:helper"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:run -> fn:") + core
+            + QStringLiteral("logger.ts:Logger.log"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:run -> fn:") + core + QStringLiteral("math.ts:add"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("view.tsx:View -> fn:") + app + QStringLiteral("main.ts:run"),
+        QStringLiteral("imports mod:") + app + QStringLiteral("legacy.js -> mod:") + core + QStringLiteral("math.ts"),
+        QStringLiteral("imports mod:") + app + QStringLiteral("main.ts -> ext:react"),
+        QStringLiteral("imports mod:") + app + QStringLiteral("main.ts -> mod:") + core + QStringLiteral("helpers.ts"),
+        QStringLiteral("imports mod:") + app + QStringLiteral("main.ts -> mod:") + core + QStringLiteral("index.ts"),
+        QStringLiteral("imports mod:") + app + QStringLiteral("view.tsx -> mod:") + app + QStringLiteral("main.ts"),
+        QStringLiteral("imports mod:") + core + QStringLiteral("index.ts -> mod:") + core + QStringLiteral("logger.ts"),
+        QStringLiteral("imports mod:") + core + QStringLiteral("index.ts -> mod:") + core + QStringLiteral("math.ts"),
+        QStringLiteral("inherits cls:") + app + QStringLiteral("main.ts:Greeter -> cls:") + core + QStringLiteral("logger.ts:Logger"),
+        QStringLiteral("uses fn:") + app + QStringLiteral("main.ts:run -> cls:") + core + QStringLiteral("logger.ts:Logger"),
+    };
+    const QStringList actual = crossFileEdges(dir.path());
+    if (actual != expected)
+        qWarning("actual edges:\n%s", qPrintable(actual.join(u'\n')));
+    QCOMPARE(actual, expected);
+}
+
+void TestIndexPipeline::incrementalEqualsFresh()
+{
+    QTemporaryDir dir;
+    copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/python_app"), dir.path());
+    indexTree(dir.path());
+
+    // Rename a function its dependents call: their edges must follow without reparsing them.
+    writeFile(dir.filePath(QStringLiteral("src/app/util.py")),
+        "def write(message):\n    print(message)\n\n\ndef helper():\n    return write('helper')\n");
+    index::IndexReport report = indexTree(dir.path());
+    QCOMPARE(report.parsed, 1);
+    QVERIFY2(report.linked >= 3, "util.py and its dependents service.py and deep.py are re-linked");
+    verifyEqualsFreshIndex(dir.path());
+    QVERIFY(!crossFileEdges(dir.path()).contains(
+        QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/util.py:log")));
+
+    // Bring the old name back: the dependents' calls resolve again.
+    writeFile(dir.filePath(QStringLiteral("src/app/util.py")),
+        "def log(message):\n    print(message)\n\n\ndef helper():\n    return log('helper')\n");
+    indexTree(dir.path());
+    verifyEqualsFreshIndex(dir.path());
+    QVERIFY(crossFileEdges(dir.path()).contains(
+        QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/util.py:log")));
+
+    // Delete a module others import: its rows and every edge into it disappear.
+    QVERIFY(QFile::remove(dir.filePath(QStringLiteral("src/app/models.py"))));
+    report = indexTree(dir.path());
+    QCOMPARE(report.removed, 1);
+    verifyEqualsFreshIndex(dir.path());
+
+    // Add it back, plus a new module.
+    copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/python_app/src/app"), dir.filePath(QStringLiteral("restore")));
+    QVERIFY(QFile::rename(dir.filePath(QStringLiteral("restore/models.py")), dir.filePath(QStringLiteral("src/app/models.py"))));
+    QDir(dir.filePath(QStringLiteral("restore"))).removeRecursively();
+    writeFile(dir.filePath(QStringLiteral("src/app/extra.py")), "from .models import User\n\ndef make():\n    return User('x')\n");
+    indexTree(dir.path());
+    verifyEqualsFreshIndex(dir.path());
+    QVERIFY(crossFileEdges(dir.path()).contains(
+        QStringLiteral("calls fn:src/app/extra.py:make -> fn:src/app/models.py:User.__init__")));
+}
+
+void TestIndexPipeline::unchangedCostsOnlyAStat()
+{
+    QTemporaryDir dir;
+    copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/ts_app"), dir.path());
+    const index::IndexReport first = indexTree(dir.path());
+    const index::IndexReport second = indexTree(dir.path());
+    QCOMPARE(second.scanned, first.scanned);
+    QCOMPARE(second.unchanged, second.scanned);
+    QCOMPARE(second.parsed, 0);
+    QCOMPARE(second.linked, 0);
+    QCOMPARE(second.revision, first.revision);
+
+    // Same content, new mtime: hashed, not parsed, revision unchanged.
+    QFile file(dir.filePath(QStringLiteral("packages/core/src/math.ts")));
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QVERIFY(file.setFileTime(QDateTime::currentDateTime().addSecs(60), QFileDevice::FileModificationTime));
+    file.close();
+    const index::IndexReport third = indexTree(dir.path());
+    QCOMPARE(third.stamped, 1);
+    QCOMPARE(third.parsed, 0);
+    QCOMPARE(third.revision, first.revision);
+    const index::IndexReport fourth = indexTree(dir.path());
+    QCOMPARE(fourth.unchanged, fourth.scanned);
+}
+
+void TestIndexPipeline::crashBetweenPhasesIsRepaired()
+{
+    // A run that wrote a file's rows but died before linking leaves files.linked = 0; the next
+    // run must link it even though nothing changed on disk.
+    QTemporaryDir dir;
+    copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/python_app"), dir.path());
+    indexTree(dir.path());
+    const QStringList before = crossFileEdges(dir.path());
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("crash"));
+        db.setDatabaseName(index::mubasePath(dir.path()));
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(QStringLiteral("DELETE FROM edges WHERE file_path = 'src/app/service.py' AND type != 'contains'")));
+        QVERIFY(query.exec(QStringLiteral("UPDATE files SET linked = 0 WHERE path = 'src/app/service.py'")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("crash"));
+    const index::IndexReport report = indexTree(dir.path());
+    QCOMPARE(report.linked, 1);
+    QCOMPARE(crossFileEdges(dir.path()), before);
+}
+
+QTEST_GUILESS_MAIN(TestIndexPipeline)
+#include "tst_index_pipeline.moc"
