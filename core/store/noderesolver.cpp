@@ -37,27 +37,27 @@ bool looksLikePath(const QString& text)
 
 } // namespace
 
+Result<Node> NodeResolver::pick(const QString& text, QList<Node> matches)
+{
+    if (matches.size() == 1)
+        return matches.first();
+    std::stable_sort(matches.begin(), matches.end(), [](const Node& a, const Node& b) {
+        if (typeRank(a.type) != typeRank(b.type))
+            return typeRank(a.type) < typeRank(b.type);
+        return a.id < b.id;
+    });
+    const qsizetype count = matches.size();
+    m_candidates = matches.mid(0, 10);
+    return Error{QStringLiteral("ambiguous"),
+        QStringLiteral("'%1' matches %2 nodes; use one of the ids listed").arg(text).arg(count)};
+}
+
 Result<Node> NodeResolver::resolve(const QString& input)
 {
     m_candidates.clear();
     const QString text = input.trimmed();
     if (text.isEmpty())
         return Error {QStringLiteral("usage"), QStringLiteral("empty node name")};
-
-    auto decide = [&](QList<Node> matches) -> std::optional<Result<Node>> {
-        if (matches.isEmpty())
-            return std::nullopt;
-        if (matches.size() == 1)
-            return Result<Node>(matches.first());
-        std::stable_sort(matches.begin(), matches.end(), [](const Node& a, const Node& b) {
-            if (typeRank(a.type) != typeRank(b.type))
-                return typeRank(a.type) < typeRank(b.type);
-            return a.id < b.id;
-        });
-        m_candidates = matches.mid(0, 10);
-        return Result<Node>(Error {QStringLiteral("ambiguous"),
-            QStringLiteral("'%1' matches %2 nodes; use one of the ids listed").arg(text).arg(matches.size())});
-    };
 
     // 1. A full id.
     if (text.startsWith(u"mod:") || text.startsWith(u"cls:") || text.startsWith(u"fn:") || text.startsWith(u"ext:")) {
@@ -83,21 +83,21 @@ Result<Node> NodeResolver::resolve(const QString& input)
         auto named = m_reader.nodesNamed(text, cs);
         if (!named)
             return named.error();
-        if (auto decided = decide(*named))
-            return *decided;
+        if (!named->isEmpty())
+            return pick(text, std::move(*named));
     }
     // 5. Qualified-name suffix ("service.AuthService.login").
     auto suffix = m_reader.nodesByQualifiedSuffix(text, 50);
     if (!suffix)
         return suffix.error();
-    if (auto decided = decide(*suffix))
-        return *decided;
+    if (!suffix->isEmpty())
+        return pick(text, std::move(*suffix));
     // 6. Substring of the name.
     auto containing = m_reader.nodesNameContaining(text, 50);
     if (!containing)
         return containing.error();
-    if (auto decided = decide(*containing))
-        return *decided;
+    if (!containing->isEmpty())
+        return pick(text, std::move(*containing));
     return Error {QStringLiteral("not_found"), QStringLiteral("no node matches '%1'").arg(text)};
 }
 

@@ -25,6 +25,9 @@ public:
     const QList<Node>& candidates() const { return m_candidates; }
 
 private:
+    /// One match is the answer; several are an ambiguity (candidates kept, best first).
+    Result<Node> pick(const QString& text, QList<Node> matches);
+
     const StoreReader& m_reader;
     QList<Node> m_candidates;
 };

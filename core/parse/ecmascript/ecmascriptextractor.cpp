@@ -15,7 +15,34 @@ namespace mu::parse {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Small syntax helpers
+// Small syntax helpers. Error recovery leaves fields empty, and tree-sitter dereferences a null
+// node in most calls, so every helper here accepts one.
+
+TSNode fieldOf(TSNode node, const char* name)
+{
+    return ts_node_is_null(node) ? TSNode {} : field(node, name);
+}
+
+uint32_t namedChildCount(TSNode node)
+{
+    return ts_node_is_null(node) ? 0 : ts_node_named_child_count(node);
+}
+
+template<typename Visit> void eachNamedChild(TSNode node, Visit&& visit)
+{
+    if (!ts_node_is_null(node))
+        forEachNamedChild(node, std::forward<Visit>(visit));
+}
+
+QString nodeText(const SourceText& source, TSNode node)
+{
+    return ts_node_is_null(node) ? QString() : source.text(node);
+}
+
+QString nodeLine(const SourceText& source, TSNode node)
+{
+    return ts_node_is_null(node) ? QString() : source.singleLine(node);
+}
 
 bool isAnyOf(TSNode node, std::initializer_list<const char*> types)
 {
@@ -40,6 +67,8 @@ bool sameNode(TSNode a, TSNode b)
 bool hasToken(TSNode node, const char* token, const char* stopField = nullptr)
 {
     bool found = false;
+    if (ts_node_is_null(node))
+        return false;
     TSTreeCursor cursor = ts_tree_cursor_new(node);
     if (ts_tree_cursor_goto_first_child(&cursor)) {
         do {
@@ -79,7 +108,7 @@ TSNode childOfType(TSNode node, const char* type)
 
 TSNode firstNamedChild(TSNode node)
 {
-    return ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : TSNode {};
+    return namedChildCount(node) > 0 ? ts_node_named_child(node, 0) : TSNode {};
 }
 
 int lineOf(TSNode node)
@@ -102,7 +131,7 @@ QString stripTrailing(QString text, QStringView chars)
 /// A string literal's content without its quotes (escapes are kept as written).
 QString stringContent(const SourceText& source, TSNode string)
 {
-    const QString text = source.text(string);
+    const QString text = nodeText(source, string);
     if (text.size() >= 2)
         return text.sliced(1, text.size() - 2);
     return QString();
@@ -155,9 +184,9 @@ QString typeNameOf(const SourceText& source, TSNode type)
     if (isType(type, "type_annotation"))
         type = firstNamedChild(type);
     if (isAnyOf(type, {"type_identifier", "nested_type_identifier"}))
-        return source.singleLine(type);
+        return nodeLine(source, type);
     if (isType(type, "generic_type"))
-        return source.singleLine(field(type, "name"));
+        return nodeLine(source, fieldOf(type, "name"));
     return QString();
 }
 
@@ -165,17 +194,17 @@ QString typeNameOf(const SourceText& source, TSNode type)
 bool isDottedName(TSNode node)
 {
     while (isType(node, "member_expression")) {
-        if (!isType(field(node, "property"), "property_identifier"))
+        if (!isType(fieldOf(node, "property"), "property_identifier"))
             return false;
-        node = field(node, "object");
+        node = fieldOf(node, "object");
     }
     return isAnyOf(node, {"identifier", "this", "super"});
 }
 
 QString constructorName(const SourceText& source, TSNode newExpression)
 {
-    const TSNode ctor = field(newExpression, "constructor");
-    return isDottedName(ctor) ? source.singleLine(ctor) : QString();
+    const TSNode ctor = fieldOf(newExpression, "constructor");
+    return isDottedName(ctor) ? nodeLine(source, ctor) : QString();
 }
 
 /// A property/method name as a plain string: quotes removed from string keys.
@@ -185,7 +214,40 @@ QString memberName(const SourceText& source, TSNode name)
         return QString();
     if (isType(name, "string"))
         return stringContent(source, name);
-    return source.singleLine(name);
+    return nodeLine(source, name);
+}
+
+/// One line from a declaration written over several: whitespace runs become one space, except
+/// that a line break right inside ( [ < … ) ] > leaves none, and a trailing comma before the
+/// closing bracket goes: "f(\n  a,\n  b,\n)" reads "f(a, b)".
+QString foldSignature(QStringView raw)
+{
+    QString out;
+    out.reserve(raw.size());
+    const qsizetype size = raw.size();
+    qsizetype i = 0;
+    while (i < size) {
+        if (!raw[i].isSpace()) {
+            out += raw[i++];
+            continue;
+        }
+        bool newline = false;
+        qsizetype j = i;
+        while (j < size && raw[j].isSpace()) {
+            newline = newline || raw[j] == u'\n';
+            ++j;
+        }
+        i = j;
+        if (out.isEmpty() || j == size)
+            continue;
+        if (newline && QStringView(u")]>").contains(raw[j])) {
+            if (out.endsWith(u','))
+                out.chop(1);
+        } else if (!(newline && QStringView(u"([<").contains(out.back()))) {
+            out += u' ';
+        }
+    }
+    return out;
 }
 
 const ComplexityRules& complexityRules()
@@ -197,9 +259,9 @@ const ComplexityRules& complexityRules()
                         "switch_case", "catch_clause", "ternary_expression"}))
                 return 1;
             if (isType(node, "binary_expression"))
-                return isAnyOf(field(node, "operator"), {"&&", "||", "??"}) ? 1 : 0;
+                return isAnyOf(fieldOf(node, "operator"), {"&&", "||", "??"}) ? 1 : 0;
             if (isType(node, "augmented_assignment_expression"))
-                return isAnyOf(field(node, "operator"), {"&&=", "||=", "?\?="}) ? 1 : 0;
+                return isAnyOf(fieldOf(node, "operator"), {"&&=", "||=", "?\?="}) ? 1 : 0;
             return 0;
         },
         [](TSNode node) {
@@ -233,6 +295,7 @@ struct Scope {
         Anonymous
     };
     Kind kind = Kind::Module;
+    Kind owner = Kind::Module; ///< kind of the node that owns references made here
     TSNode syntax {};
     QString id;                       ///< node that owns references made here
     QString prefix;                   ///< local name prefix for nodes declared here ("", "Cls.")
@@ -422,7 +485,7 @@ bool Walker::enter(TSNode node)
         } else if (qstrcmp(type, "infer_type") == 0) {
             const TSNode name = firstNamedChild(node);
             if (isType(name, "type_identifier"))
-                scope().typeParams.insert(m_source.text(name));
+                scope().typeParams.insert(nodeText(m_source, name));
         }
         break;
     case 'j':
@@ -435,9 +498,9 @@ bool Walker::enter(TSNode node)
         } else if (qstrcmp(type, "module") == 0) {
             visitNamespace(node);
         } else if (qstrcmp(type, "mapped_type_clause") == 0) {
-            const TSNode name = field(node, "name");
+            const TSNode name = fieldOf(node, "name");
             if (!ts_node_is_null(name))
-                scope().typeParams.insert(m_source.text(name));
+                scope().typeParams.insert(nodeText(m_source, name));
         }
         break;
     case 'n':
@@ -459,9 +522,9 @@ bool Walker::enter(TSNode node)
         } else if (qstrcmp(type, "type_alias_declaration") == 0) {
             visitTypeAlias(node);
         } else if (qstrcmp(type, "type_parameter") == 0) {
-            const TSNode name = field(node, "name");
+            const TSNode name = fieldOf(node, "name");
             if (!ts_node_is_null(name))
-                scope().typeParams.insert(m_source.text(name));
+                scope().typeParams.insert(nodeText(m_source, name));
         }
         break;
     case 'v':
@@ -519,7 +582,7 @@ QString Walker::docstringFor(const Placement& placement) const
     // "Directly before": no blank line between the comment and the declaration.
     if (ts_node_end_point(outer.docComment).row + 1 < ts_node_start_point(first).row)
         return QString();
-    const QString comment = m_source.text(outer.docComment);
+    const QString comment = nodeText(m_source, outer.docComment);
     if (isFileComment(comment))
         return QString();
     return jsDocText(comment, false);
@@ -529,7 +592,7 @@ QJsonArray Walker::decoratorsFor(const Placement& placement) const
 {
     QJsonArray decorators;
     auto add = [&](TSNode decorator) {
-        QString text = m_source.singleLine(decorator);
+        QString text = nodeLine(m_source, decorator);
         if (text.startsWith(u'@'))
             text.remove(0, 1);
         decorators.append(text);
@@ -538,7 +601,7 @@ QJsonArray Walker::decoratorsFor(const Placement& placement) const
         add(decorator);
     // Decorators that are children of the wrappers or of the declaration itself.
     for (qsizetype i = placement.outerIndex; i <= placement.declIndex; ++i) {
-        forEachNamedChild(m_frames[i].node, [&](TSNode child) {
+        eachNamedChild(m_frames[i].node, [&](TSNode child) {
             if (isType(child, "decorator"))
                 add(child);
         });
@@ -567,19 +630,24 @@ uint32_t Walker::signatureStart(const Placement& placement) const
 
 QString Walker::signatureText(uint32_t start, uint32_t end) const
 {
-    return stripTrailing(m_source.slice(start, end).simplified(), u";,{");
+    return stripTrailing(foldSignature(m_source.slice(start, end)), u";,{");
 }
 
 QString Walker::addNode(Node node, const QString& simpleName, Scope::Kind scopeKind, TSNode scopeSyntax)
 {
     const Scope& parent = scope();
     node.name = simpleName;
-    const QString localName = parent.prefix + simpleName;
+    // Ids keep ':' as their separator (nodeid::filePathOf), so names such as the ambient module
+    // "node:fs" are spelled with '_' there; `name` keeps the text as written.
+    QString segment = simpleName;
+    segment.replace(u':', u'_');
+    const QString localName = parent.prefix + segment;
     const QString id = m_builder.add(std::move(node), localName, parent.id);
     if (parent.kind == Scope::Kind::Module)
         m_topLevelIds[simpleName].append(id);
     Scope child;
     child.kind = scopeKind;
+    child.owner = scopeKind;
     child.syntax = scopeSyntax;
     child.id = id;
     child.prefix = localName + u'.';
@@ -593,6 +661,7 @@ void Walker::pushAnonymous(TSNode syntax)
 {
     Scope child;
     child.kind = Scope::Kind::Anonymous;
+    child.owner = scope().owner;
     child.syntax = syntax;
     child.id = scope().id;
     child.prefix = scope().prefix;
@@ -601,7 +670,7 @@ void Walker::pushAnonymous(TSNode syntax)
     for (const TSNode decorator : m_frames.back().decorators)
         recordDecoratorCalls(decorator);
     if (isAnyOf(syntax, {"class_declaration", "abstract_class_declaration", "class", "method_definition"})) {
-        forEachNamedChild(syntax, [&](TSNode member) {
+        eachNamedChild(syntax, [&](TSNode member) {
             if (isType(member, "decorator"))
                 recordDecoratorCalls(member);
         });
@@ -617,7 +686,7 @@ void Walker::claimDecorators(const Placement& placement)
     for (qsizetype i = placement.outerIndex; i <= placement.declIndex; ++i) {
         if (isType(m_frames[i].node, "public_field_definition"))
             continue;
-        forEachNamedChild(m_frames[i].node, [&](TSNode child) {
+        eachNamedChild(m_frames[i].node, [&](TSNode child) {
             if (isType(child, "decorator"))
                 recordDecoratorCalls(child);
         });
@@ -629,11 +698,11 @@ void Walker::recordDecoratorCalls(TSNode decorator)
 {
     const TSNode expression = firstNamedChild(decorator);
     if (isType(expression, "identifier")) {
-        addCall(expression, m_source.text(expression), TSNode {});
+        addCall(expression, nodeText(m_source, expression), TSNode {});
     } else if (isType(expression, "member_expression")) {
-        const TSNode property = field(expression, "property");
+        const TSNode property = fieldOf(expression, "property");
         if (isType(property, "property_identifier"))
-            addCall(property, m_source.text(property), field(expression, "object"));
+            addCall(property, nodeText(m_source, property), fieldOf(expression, "object"));
     }
     walkTree(decorator, [&](TSNode node) {
         if (isType(node, "call_expression"))
@@ -647,12 +716,12 @@ void Walker::recordDecoratorCalls(TSNode decorator)
 QJsonArray Walker::typeParameters(TSNode declaration)
 {
     QJsonArray list;
-    const TSNode params = field(declaration, "type_parameters");
+    const TSNode params = fieldOf(declaration, "type_parameters");
     if (ts_node_is_null(params))
         return list;
-    forEachNamedChild(params, [&](TSNode param) {
+    eachNamedChild(params, [&](TSNode param) {
         if (isType(param, "type_parameter"))
-            list.append(m_source.singleLine(param));
+            list.append(nodeLine(m_source, param));
     });
     return list;
 }
@@ -669,43 +738,43 @@ void Walker::visitClass(TSNode node)
 {
     const qsizetype index = current();
     const TSNode parent = parentNode();
-    TSNode nameNode = field(node, "name");
-    QString name = ts_node_is_null(nameNode) ? QString() : m_source.text(nameNode);
+    TSNode nameNode = fieldOf(node, "name");
+    QString name = ts_node_is_null(nameNode) ? QString() : nodeText(m_source, nameNode);
     Placement placement {index, index};
     bool exported = false;
     bool defaultExport = false;
 
     if (isType(node, "class")) {
         // A class expression is a node only when bound to a name.
-        if (isType(parent, "variable_declarator") && sameNode(field(parent, "value"), node)
-            && isType(field(parent, "name"), "identifier")) {
-            name = m_source.text(field(parent, "name"));
+        if (isType(parent, "variable_declarator") && sameNode(fieldOf(parent, "value"), node)
+            && isType(fieldOf(parent, "name"), "identifier")) {
+            name = nodeText(m_source, fieldOf(parent, "name"));
             const TSNode statement = nodeAt(index - 2);
-            const bool single = ts_node_named_child_count(statement) == 1;
+            const bool single = namedChildCount(statement) == 1;
             placement.outerIndex = single ? climbWrappers(index - 2, false) : index - 1;
-        } else if (isType(parent, "export_statement") && sameNode(field(parent, "value"), node)) {
+        } else if (isType(parent, "export_statement") && sameNode(fieldOf(parent, "value"), node)) {
             defaultExport = true;
             if (name.isEmpty())
                 name = QStringLiteral("default");
             placement.outerIndex = index - 1;
-        } else if (isType(parent, "assignment_expression") && sameNode(field(parent, "right"), node)
-            && scope().kind == Scope::Kind::Module) {
-            const TSNode left = field(parent, "left");
-            const QString target = m_source.singleLine(left);
+        } else if (isType(parent, "assignment_expression") && sameNode(fieldOf(parent, "right"), node)
+            && scope().owner == Scope::Kind::Module) {
+            const TSNode left = fieldOf(parent, "left");
+            const QString target = nodeLine(m_source, left);
             if (target == u"module.exports") {
                 defaultExport = true;
                 if (name.isEmpty())
                     name = QStringLiteral("default");
             } else if (target.startsWith(u"exports.") || target.startsWith(u"module.exports.")) {
-                name = m_source.text(field(left, "property"));
+                name = nodeText(m_source, fieldOf(left, "property"));
             } else {
                 name.clear();
             }
             exported = !name.isEmpty();
             placement.outerIndex = climbWrappers(index - 1, true);
-        } else if (isType(parent, "public_field_definition") && sameNode(field(parent, "value"), node)
+        } else if (isType(parent, "public_field_definition") && sameNode(fieldOf(parent, "value"), node)
             && isClassMember(index - 2)) {
-            name = memberName(m_source, field(parent, "name"));
+            name = memberName(m_source, fieldOf(parent, "name"));
             placement.outerIndex = index - 1;
         } else if (!isType(parent, "expression_statement")) {
             // A named class expression as a statement is how an unterminated `class X {` is
@@ -730,7 +799,7 @@ void Walker::visitClass(TSNode node)
     classNode.type = NodeType::Class;
     classNode.kind = QStringLiteral("class");
     placeNode(classNode, placement);
-    const TSNode body = field(node, "body");
+    const TSNode body = fieldOf(node, "body");
     const uint32_t end = ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body);
     classNode.signature = signatureText(signatureStart(placement), end);
     classNode.docstring = docstringFor(placement);
@@ -769,9 +838,9 @@ void Walker::addHeritage(TSNode declaration, const QString& classId, QJsonObject
     auto inherit = [&](TSNode target, bool implementsClause) {
         TSNode nameNode = target;
         if (isType(target, "generic_type"))
-            nameNode = field(target, "name");
+            nameNode = fieldOf(target, "name");
         const bool named = isAnyOf(nameNode, {"type_identifier", "nested_type_identifier"}) || isDottedName(nameNode);
-        const QString text = m_source.singleLine(named ? nameNode : target);
+        const QString text = nodeLine(m_source, named ? nameNode : target);
         (implementsClause ? implements : bases).append(text);
         if (!named)
             return;
@@ -786,16 +855,16 @@ void Walker::addHeritage(TSNode declaration, const QString& classId, QJsonObject
         m_builder.addReference(std::move(ref));
     };
 
-    forEachNamedChild(declaration, [&](TSNode child) {
+    eachNamedChild(declaration, [&](TSNode child) {
         if (isType(child, "class_heritage")) {
-            forEachNamedChild(child, [&](TSNode clause) {
+            eachNamedChild(child, [&](TSNode clause) {
                 if (isType(clause, "extends_clause")) {
-                    forEachNamedChild(clause, [&](TSNode value) {
+                    eachNamedChild(clause, [&](TSNode value) {
                         if (!isAnyOf(value, {"type_arguments", "comment"}))
                             inherit(value, false);
                     });
                 } else if (isType(clause, "implements_clause")) {
-                    forEachNamedChild(clause, [&](TSNode type) {
+                    eachNamedChild(clause, [&](TSNode type) {
                         if (!isType(type, "comment"))
                             inherit(type, true);
                     });
@@ -804,7 +873,7 @@ void Walker::addHeritage(TSNode declaration, const QString& classId, QJsonObject
                 }
             });
         } else if (isType(child, "extends_type_clause")) {
-            forEachNamedChild(child, [&](TSNode type) {
+            eachNamedChild(child, [&](TSNode type) {
                 if (!isType(type, "comment"))
                     inherit(type, false);
             });
@@ -819,39 +888,39 @@ void Walker::addHeritage(TSNode declaration, const QString& classId, QJsonObject
 /// Attributes in declaration order, and what `this.<field>` holds for receiver types.
 void Walker::scanClassBody(TSNode body, Scope& classScope, QJsonArray& attributes)
 {
-    forEachNamedChild(body, [&](TSNode member) {
+    eachNamedChild(body, [&](TSNode member) {
         if (isType(member, "public_field_definition") || isType(member, "property_signature")) {
-            const QString name = memberName(m_source, field(member, "name"));
-            const TSNode value = field(member, "value");
+            const QString name = memberName(m_source, fieldOf(member, "name"));
+            const TSNode value = fieldOf(member, "value");
             if (name.isEmpty() || isAnyOf(value, {"arrow_function", "function_expression", "generator_function"}))
                 return;
             attributes.append(name);
-            QString type = typeNameOf(m_source, field(member, "type"));
+            QString type = typeNameOf(m_source, fieldOf(member, "type"));
             if (type.isEmpty() && isType(value, "new_expression"))
                 type = constructorName(m_source, value);
             if (!type.isEmpty())
                 classScope.fieldTypes.insert(name, type);
             return;
         }
-        if (!isType(member, "method_definition") || m_source.text(field(member, "name")) != u"constructor")
+        if (!isType(member, "method_definition") || nodeText(m_source, fieldOf(member, "name")) != u"constructor")
             return;
-        const TSNode params = field(member, "parameters");
-        forEachNamedChild(params, [&](TSNode param) {
+        const TSNode params = fieldOf(member, "parameters");
+        eachNamedChild(params, [&](TSNode param) {
             if (!isAnyOf(param, {"required_parameter", "optional_parameter"}))
                 return;
             const bool property = !ts_node_is_null(childOfType(param, "accessibility_modifier"))
                 || hasToken(param, "readonly") || hasToken(param, "override");
-            const TSNode pattern = field(param, "pattern");
+            const TSNode pattern = fieldOf(param, "pattern");
             if (!property || !isType(pattern, "identifier"))
                 return;
-            const QString name = m_source.text(pattern);
+            const QString name = nodeText(m_source, pattern);
             attributes.append(name);
-            const QString type = typeNameOf(m_source, field(param, "type"));
+            const QString type = typeNameOf(m_source, fieldOf(param, "type"));
             if (!type.isEmpty())
                 classScope.fieldTypes.insert(name, type);
         });
         // `this.x = new Foo()` in the constructor; declared types win.
-        const TSNode ctorBody = field(member, "body");
+        const TSNode ctorBody = fieldOf(member, "body");
         walkTree(ctorBody, [&](TSNode node) {
             if (isAnyOf(node,
                     {"function_expression", "function_declaration", "generator_function",
@@ -859,11 +928,11 @@ void Walker::scanClassBody(TSNode body, Scope& classScope, QJsonArray& attribute
                 return false;
             if (!isType(node, "assignment_expression"))
                 return true;
-            const TSNode left = field(node, "left");
-            const TSNode right = field(node, "right");
-            if (isType(left, "member_expression") && isType(field(left, "object"), "this")
+            const TSNode left = fieldOf(node, "left");
+            const TSNode right = fieldOf(node, "right");
+            if (isType(left, "member_expression") && isType(fieldOf(left, "object"), "this")
                 && isType(right, "new_expression")) {
-                const QString name = m_source.text(field(left, "property"));
+                const QString name = nodeText(m_source, fieldOf(left, "property"));
                 const QString type = constructorName(m_source, right);
                 if (!type.isEmpty() && !classScope.fieldTypes.contains(name))
                     classScope.fieldTypes.insert(name, type);
@@ -876,7 +945,7 @@ void Walker::scanClassBody(TSNode body, Scope& classScope, QJsonArray& attribute
 void Walker::visitInterface(TSNode node)
 {
     const qsizetype index = current();
-    const TSNode nameNode = field(node, "name");
+    const TSNode nameNode = fieldOf(node, "name");
     if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
         pushAnonymous(node);
         return;
@@ -886,7 +955,7 @@ void Walker::visitInterface(TSNode node)
     iface.type = NodeType::Class;
     iface.kind = QStringLiteral("interface");
     placeNode(iface, placement);
-    const TSNode body = field(node, "body");
+    const TSNode body = fieldOf(node, "body");
     iface.signature = signatureText(
         signatureStart(placement), ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body));
     iface.docstring = docstringFor(placement);
@@ -896,7 +965,7 @@ void Walker::visitInterface(TSNode node)
         properties.insert(QStringLiteral("type_parameters"), typeParams);
     if (isType(nodeAt(index - 1), "export_statement"))
         properties.insert(QStringLiteral("is_exported"), true);
-    const QString id = addNode(std::move(iface), m_source.text(nameNode), Scope::Kind::Class, node);
+    const QString id = addNode(std::move(iface), nodeText(m_source, nameNode), Scope::Kind::Class, node);
     addHeritage(node, id, properties);
     QJsonArray attributes;
     if (!ts_node_is_null(body))
@@ -909,7 +978,7 @@ void Walker::visitInterface(TSNode node)
 void Walker::visitEnum(TSNode node)
 {
     const qsizetype index = current();
-    const TSNode nameNode = field(node, "name");
+    const TSNode nameNode = fieldOf(node, "name");
     if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
         pushAnonymous(node);
         return;
@@ -919,14 +988,14 @@ void Walker::visitEnum(TSNode node)
     enumNode.type = NodeType::Class;
     enumNode.kind = QStringLiteral("enum");
     placeNode(enumNode, placement);
-    const TSNode body = field(node, "body");
+    const TSNode body = fieldOf(node, "body");
     enumNode.signature = signatureText(
         signatureStart(placement), ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body));
     enumNode.docstring = docstringFor(placement);
     QJsonArray members;
-    forEachNamedChild(body, [&](TSNode member) {
+    eachNamedChild(body, [&](TSNode member) {
         if (isType(member, "enum_assignment"))
-            members.append(memberName(m_source, field(member, "name")));
+            members.append(memberName(m_source, fieldOf(member, "name")));
         else if (isAnyOf(member, {"property_identifier", "string", "number"}))
             members.append(memberName(m_source, member));
     });
@@ -937,13 +1006,13 @@ void Walker::visitEnum(TSNode node)
     if (isType(nodeAt(index - 1), "export_statement"))
         properties.insert(QStringLiteral("is_exported"), true);
     enumNode.properties = properties;
-    addNode(std::move(enumNode), m_source.text(nameNode), Scope::Kind::Class, node);
+    addNode(std::move(enumNode), nodeText(m_source, nameNode), Scope::Kind::Class, node);
 }
 
 void Walker::visitTypeAlias(TSNode node)
 {
     const qsizetype index = current();
-    const TSNode nameNode = field(node, "name");
+    const TSNode nameNode = fieldOf(node, "name");
     if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
         pushAnonymous(node);
         return;
@@ -962,24 +1031,24 @@ void Walker::visitTypeAlias(TSNode node)
     if (isType(nodeAt(index - 1), "export_statement"))
         properties.insert(QStringLiteral("is_exported"), true);
     alias.properties = properties;
-    addNode(std::move(alias), m_source.text(nameNode), Scope::Kind::Class, node);
+    addNode(std::move(alias), nodeText(m_source, nameNode), Scope::Kind::Class, node);
 }
 
 void Walker::visitNamespace(TSNode node)
 {
     const qsizetype index = current();
-    const TSNode nameNode = field(node, "name");
+    const TSNode nameNode = fieldOf(node, "name");
     if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
         pushAnonymous(node);
         return;
     }
-    const QString name = isType(nameNode, "string") ? stringContent(m_source, nameNode) : m_source.singleLine(nameNode);
+    const QString name = isType(nameNode, "string") ? stringContent(m_source, nameNode) : nodeLine(m_source, nameNode);
     const Placement placement {index, climbWrappers(index, true)};
     Node ns;
     ns.type = NodeType::Class;
     ns.kind = QStringLiteral("namespace");
     placeNode(ns, placement);
-    const TSNode body = field(node, "body");
+    const TSNode body = fieldOf(node, "body");
     ns.signature = signatureText(
         signatureStart(placement), ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body));
     ns.docstring = docstringFor(placement);
@@ -997,7 +1066,7 @@ void Walker::visitNamespace(TSNode node)
 void Walker::visitFunctionDeclaration(TSNode node)
 {
     const qsizetype index = current();
-    const TSNode nameNode = field(node, "name");
+    const TSNode nameNode = fieldOf(node, "name");
     if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
         pushAnonymous(node);
         return;
@@ -1011,8 +1080,8 @@ void Walker::visitFunctionDeclaration(TSNode node)
                 properties.insert(QStringLiteral("is_default_export"), true);
         }
     }
-    addFunction(
-        node, m_source.text(nameNode), QStringLiteral("function"), placement, signatureStart(placement), properties);
+    addFunction(node, nodeText(m_source, nameNode), QStringLiteral("function"), placement, signatureStart(placement),
+        properties);
 }
 
 void Walker::visitMethod(TSNode node)
@@ -1022,7 +1091,7 @@ void Walker::visitMethod(TSNode node)
         pushAnonymous(node);
         return;
     }
-    const TSNode nameNode = field(node, "name");
+    const TSNode nameNode = fieldOf(node, "name");
     const QString name = memberName(m_source, nameNode);
     if (name.isEmpty()) {
         pushAnonymous(node);
@@ -1045,7 +1114,7 @@ void Walker::visitMethod(TSNode node)
         properties.insert(QStringLiteral("is_abstract"), true);
     const TSNode modifier = childOfType(node, "accessibility_modifier");
     if (!ts_node_is_null(modifier))
-        properties.insert(QStringLiteral("visibility"), m_source.text(modifier));
+        properties.insert(QStringLiteral("visibility"), nodeText(m_source, modifier));
     else if (isType(nameNode, "private_property_identifier"))
         properties.insert(QStringLiteral("visibility"), QStringLiteral("private"));
     const Placement placement {index, index};
@@ -1058,19 +1127,21 @@ void Walker::visitFunctionValue(TSNode node)
 {
     const qsizetype index = current();
     const TSNode parent = parentNode();
-    const Scope::Kind scopeKind = scope().kind;
-    const bool moduleLevel = scopeKind == Scope::Kind::Module || scopeKind == Scope::Kind::Namespace;
+    // Module level includes module-level wrappers such as `(function () { … })()` and callbacks
+    // of top-level calls, where function declarations are nodes too.
+    const Scope::Kind owner = scope().owner;
+    const bool moduleLevel = owner == Scope::Kind::Module || owner == Scope::Kind::Namespace;
     QJsonObject properties;
     QString name;
     QString kind = QStringLiteral("function");
     Placement placement {index, index};
     uint32_t signatureFrom = 0;
 
-    if (moduleLevel && isType(parent, "variable_declarator") && sameNode(field(parent, "value"), node)
-        && isType(field(parent, "name"), "identifier")) {
-        name = m_source.text(field(parent, "name"));
+    if (moduleLevel && isType(parent, "variable_declarator") && sameNode(fieldOf(parent, "value"), node)
+        && isType(fieldOf(parent, "name"), "identifier")) {
+        name = nodeText(m_source, fieldOf(parent, "name"));
         const TSNode statement = nodeAt(index - 2);
-        if (ts_node_named_child_count(statement) == 1) {
+        if (namedChildCount(statement) == 1) {
             placement.outerIndex = climbWrappers(index - 2, false);
             signatureFrom = signatureStart(placement);
         } else {
@@ -1081,33 +1152,33 @@ void Walker::visitFunctionValue(TSNode node)
             if (isType(nodeAt(i), "export_statement"))
                 properties.insert(QStringLiteral("is_exported"), true);
         }
-    } else if (moduleLevel && isType(parent, "export_statement") && sameNode(field(parent, "value"), node)) {
-        const TSNode ownName = field(node, "name");
-        name = ts_node_is_null(ownName) ? QStringLiteral("default") : m_source.text(ownName);
+    } else if (moduleLevel && isType(parent, "export_statement") && sameNode(fieldOf(parent, "value"), node)) {
+        const TSNode ownName = fieldOf(node, "name");
+        name = ts_node_is_null(ownName) ? QStringLiteral("default") : nodeText(m_source, ownName);
         placement.outerIndex = index - 1;
         signatureFrom = signatureStart(placement);
         properties.insert(QStringLiteral("is_exported"), true);
         properties.insert(QStringLiteral("is_default_export"), true);
-    } else if (scopeKind == Scope::Kind::Module && isType(parent, "assignment_expression")
-        && sameNode(field(parent, "right"), node)) {
-        const TSNode left = field(parent, "left");
-        const QString target = m_source.singleLine(left);
+    } else if (owner == Scope::Kind::Module && isType(parent, "assignment_expression")
+        && sameNode(fieldOf(parent, "right"), node)) {
+        const TSNode left = fieldOf(parent, "left");
+        const QString target = nodeLine(m_source, left);
         if (target == u"module.exports") {
-            const TSNode ownName = field(node, "name");
-            name = ts_node_is_null(ownName) ? QStringLiteral("default") : m_source.text(ownName);
+            const TSNode ownName = fieldOf(node, "name");
+            name = ts_node_is_null(ownName) ? QStringLiteral("default") : nodeText(m_source, ownName);
             properties.insert(QStringLiteral("is_default_export"), true);
         } else if (isType(left, "member_expression")
             && (target.startsWith(u"exports.") || target.startsWith(u"module.exports."))
             && target.count(u'.') == (target.startsWith(u"exports.") ? 1 : 2)) {
-            name = m_source.text(field(left, "property"));
+            name = nodeText(m_source, fieldOf(left, "property"));
         }
         if (!name.isEmpty())
             properties.insert(QStringLiteral("is_exported"), true);
         placement.outerIndex = climbWrappers(index - 1, true);
         signatureFrom = signatureStart(placement);
-    } else if (isType(parent, "public_field_definition") && sameNode(field(parent, "value"), node)
+    } else if (isType(parent, "public_field_definition") && sameNode(fieldOf(parent, "value"), node)
         && isClassMember(index - 2)) {
-        const TSNode nameNode = field(parent, "name");
+        const TSNode nameNode = fieldOf(parent, "name");
         name = memberName(m_source, nameNode);
         kind = QStringLiteral("method");
         placement.outerIndex = index - 1;
@@ -1116,7 +1187,7 @@ void Walker::visitFunctionValue(TSNode node)
             properties.insert(QStringLiteral("is_static"), true);
         const TSNode modifier = childOfType(parent, "accessibility_modifier");
         if (!ts_node_is_null(modifier))
-            properties.insert(QStringLiteral("visibility"), m_source.text(modifier));
+            properties.insert(QStringLiteral("visibility"), nodeText(m_source, modifier));
         else if (isType(nameNode, "private_property_identifier"))
             properties.insert(QStringLiteral("visibility"), QStringLiteral("private"));
     }
@@ -1134,7 +1205,7 @@ void Walker::addFunction(TSNode function, const QString& name, const QString& ki
     fn.type = NodeType::Function;
     fn.kind = kind;
     placeNode(fn, placement);
-    const TSNode body = field(function, "body");
+    const TSNode body = fieldOf(function, "body");
     fn.signature
         = signatureText(signatureFrom, ts_node_is_null(body) ? ts_node_end_byte(function) : ts_node_start_byte(body));
     fn.docstring = docstringFor(placement);
@@ -1152,9 +1223,9 @@ void Walker::addFunction(TSNode function, const QString& name, const QString& ki
     const QJsonArray typeParams = typeParameters(function);
     if (!typeParams.isEmpty())
         properties.insert(QStringLiteral("type_parameters"), typeParams);
-    const TSNode returnType = field(function, "return_type");
+    const TSNode returnType = fieldOf(function, "return_type");
     if (!ts_node_is_null(returnType)) {
-        QString text = m_source.singleLine(returnType);
+        QString text = nodeLine(m_source, returnType);
         if (text.startsWith(u':'))
             text = text.sliced(1).trimmed();
         properties.insert(QStringLiteral("return_type"), text);
@@ -1172,31 +1243,31 @@ void Walker::addFunction(TSNode function, const QString& name, const QString& ki
 QJsonArray Walker::parameters(TSNode function, Scope* scopeToFill)
 {
     QJsonArray list;
-    TSNode params = field(function, "parameters");
+    TSNode params = fieldOf(function, "parameters");
     if (ts_node_is_null(params)) {
-        const TSNode single = field(function, "parameter"); // `x => …`
+        const TSNode single = fieldOf(function, "parameter"); // `x => …`
         if (!ts_node_is_null(single)) {
-            QJsonObject param {{QStringLiteral("name"), m_source.text(single)}, {QStringLiteral("variadic"), false},
-                {QStringLiteral("optional"), false}};
+            QJsonObject param {{QStringLiteral("name"), nodeText(m_source, single)},
+                {QStringLiteral("variadic"), false}, {QStringLiteral("optional"), false}};
             list.append(param);
             if (scopeToFill)
-                scopeToFill->varTypes.insert(m_source.text(single), QString());
+                scopeToFill->varTypes.insert(nodeText(m_source, single), QString());
         }
         return list;
     }
-    forEachNamedChild(params, [&](TSNode param) {
+    eachNamedChild(params, [&](TSNode param) {
         TSNode pattern = param;
         TSNode type {};
         TSNode value {};
         bool optional = false;
         if (isAnyOf(param, {"required_parameter", "optional_parameter"})) {
-            pattern = field(param, "pattern");
-            type = field(param, "type");
-            value = field(param, "value");
+            pattern = fieldOf(param, "pattern");
+            type = fieldOf(param, "type");
+            value = fieldOf(param, "value");
             optional = isType(param, "optional_parameter");
         } else if (isType(param, "assignment_pattern")) {
-            pattern = field(param, "left");
-            value = field(param, "right");
+            pattern = fieldOf(param, "left");
+            value = fieldOf(param, "right");
         } else if (isAnyOf(param, {"comment", "decorator"})) {
             return;
         }
@@ -1209,16 +1280,16 @@ QJsonArray Walker::parameters(TSNode function, Scope* scopeToFill)
             if (!ts_node_is_null(inner))
                 pattern = inner;
         }
-        const QString name = m_source.singleLine(pattern);
+        const QString name = nodeLine(m_source, pattern);
         QJsonObject entry {{QStringLiteral("name"), name}};
         if (!ts_node_is_null(type)) {
-            QString text = m_source.singleLine(type);
+            QString text = nodeLine(m_source, type);
             if (text.startsWith(u':'))
                 text = text.sliced(1).trimmed();
             entry.insert(QStringLiteral("type"), text);
         }
         if (!ts_node_is_null(value))
-            entry.insert(QStringLiteral("default"), m_source.singleLine(value));
+            entry.insert(QStringLiteral("default"), nodeLine(m_source, value));
         entry.insert(QStringLiteral("variadic"), variadic);
         entry.insert(QStringLiteral("optional"), optional);
         list.append(entry);
@@ -1242,41 +1313,41 @@ void Walker::visitImport(TSNode node)
     bool allTypeOnly = true;
     bool anySpecifier = false;
     const bool typeOnly = hasToken(node, "type");
-    TSNode source = field(node, "source");
+    TSNode source = fieldOf(node, "source");
 
-    forEachNamedChild(node, [&](TSNode child) {
+    eachNamedChild(node, [&](TSNode child) {
         if (isType(child, "import_require_clause")) {
-            source = field(child, "source");
+            source = fieldOf(child, "source");
             ref.details.insert(QStringLiteral("require"), true);
             const TSNode alias = childOfType(child, "identifier");
             if (!ts_node_is_null(alias))
-                ref.details.insert(QStringLiteral("alias"), m_source.text(alias));
+                ref.details.insert(QStringLiteral("alias"), nodeText(m_source, alias));
             return;
         }
         if (!isType(child, "import_clause"))
             return;
-        forEachNamedChild(child, [&](TSNode part) {
+        eachNamedChild(child, [&](TSNode part) {
             if (isType(part, "identifier")) {
                 names.append(QJsonObject {{QStringLiteral("name"), QStringLiteral("default")},
-                    {QStringLiteral("alias"), m_source.text(part)}});
+                    {QStringLiteral("alias"), nodeText(m_source, part)}});
                 allTypeOnly = false;
                 anySpecifier = true;
             } else if (isType(part, "namespace_import")) {
                 const TSNode alias = childOfType(part, "identifier");
                 if (!ts_node_is_null(alias))
-                    ref.details.insert(QStringLiteral("namespace"), m_source.text(alias));
+                    ref.details.insert(QStringLiteral("namespace"), nodeText(m_source, alias));
                 allTypeOnly = false;
                 anySpecifier = true;
             } else if (isType(part, "named_imports")) {
-                forEachNamedChild(part, [&](TSNode specifier) {
+                eachNamedChild(part, [&](TSNode specifier) {
                     if (!isType(specifier, "import_specifier"))
                         return;
                     anySpecifier = true;
-                    const TSNode name = field(specifier, "name");
-                    const TSNode alias = field(specifier, "alias");
+                    const TSNode name = fieldOf(specifier, "name");
+                    const TSNode alias = fieldOf(specifier, "alias");
                     QJsonObject entry {{QStringLiteral("name"), memberName(m_source, name)}};
                     if (!ts_node_is_null(alias))
-                        entry.insert(QStringLiteral("alias"), m_source.text(alias));
+                        entry.insert(QStringLiteral("alias"), nodeText(m_source, alias));
                     if (hasToken(specifier, "type"))
                         entry.insert(QStringLiteral("type_only"), true);
                     else
@@ -1299,7 +1370,7 @@ void Walker::visitImport(TSNode node)
 void Walker::visitExport(TSNode node)
 {
     const bool topLevel = isType(parentNode(), "program");
-    const TSNode source = field(node, "source");
+    const TSNode source = fieldOf(node, "source");
     const bool typeOnly = hasToken(node, "type");
     const QString from = ts_node_is_null(source) ? QString() : stringContent(m_source, source);
 
@@ -1314,7 +1385,7 @@ void Walker::visitExport(TSNode node)
         if (typeOnly)
             ref.details.insert(QStringLiteral("type_only"), true);
         QJsonArray names;
-        forEachNamedChild(node, [&](TSNode child) {
+        eachNamedChild(node, [&](TSNode child) {
             if (isType(child, "namespace_export")) {
                 const TSNode alias = firstNamedChild(child);
                 const QString ns = memberName(m_source, alias);
@@ -1322,11 +1393,11 @@ void Walker::visitExport(TSNode node)
                 if (topLevel)
                     addExport(QJsonObject {{QStringLiteral("name"), ns}, {QStringLiteral("from"), from}});
             } else if (isType(child, "export_clause")) {
-                forEachNamedChild(child, [&](TSNode specifier) {
+                eachNamedChild(child, [&](TSNode specifier) {
                     if (!isType(specifier, "export_specifier"))
                         return;
-                    const QString name = memberName(m_source, field(specifier, "name"));
-                    const TSNode aliasNode = field(specifier, "alias");
+                    const QString name = memberName(m_source, fieldOf(specifier, "name"));
+                    const TSNode aliasNode = fieldOf(specifier, "alias");
                     const QString alias = ts_node_is_null(aliasNode) ? QString() : memberName(m_source, aliasNode);
                     const bool specifierTypeOnly = typeOnly || hasToken(specifier, "type");
                     QJsonObject entry {{QStringLiteral("name"), name}};
@@ -1358,15 +1429,15 @@ void Walker::visitExport(TSNode node)
         return;
 
     const bool isDefault = hasToken(node, "default");
-    const TSNode declaration = field(node, "declaration");
-    const TSNode value = field(node, "value");
+    const TSNode declaration = fieldOf(node, "declaration");
+    const TSNode value = fieldOf(node, "value");
     const TSNode clause = childOfType(node, "export_clause");
     if (!ts_node_is_null(clause)) {
-        forEachNamedChild(clause, [&](TSNode specifier) {
+        eachNamedChild(clause, [&](TSNode specifier) {
             if (!isType(specifier, "export_specifier"))
                 return;
-            const QString name = memberName(m_source, field(specifier, "name"));
-            const TSNode aliasNode = field(specifier, "alias");
+            const QString name = memberName(m_source, fieldOf(specifier, "name"));
+            const TSNode aliasNode = fieldOf(specifier, "alias");
             const QString alias = ts_node_is_null(aliasNode) ? QString() : memberName(m_source, aliasNode);
             QJsonObject entry {{QStringLiteral("name"), alias.isEmpty() ? name : alias}};
             if (!alias.isEmpty())
@@ -1383,7 +1454,7 @@ void Walker::visitExport(TSNode node)
         TSNode decl = declaration;
         while (isType(decl, "ambient_declaration")) {
             TSNode inner {};
-            forEachNamedChild(decl, [&](TSNode child) {
+            eachNamedChild(decl, [&](TSNode child) {
                 if (ts_node_is_null(inner) && !isType(child, "comment"))
                     inner = child;
             });
@@ -1393,19 +1464,19 @@ void Walker::visitExport(TSNode node)
             return;
         QStringList names;
         if (isAnyOf(decl, {"lexical_declaration", "variable_declaration"})) {
-            forEachNamedChild(decl, [&](TSNode declarator) {
-                const TSNode name = field(declarator, "name");
+            eachNamedChild(decl, [&](TSNode declarator) {
+                const TSNode name = fieldOf(declarator, "name");
                 if (isType(name, "identifier"))
-                    names.append(m_source.text(name));
+                    names.append(nodeText(m_source, name));
             });
         } else if (isType(decl, "import_alias")) {
             const TSNode name = childOfType(decl, "identifier");
             if (!ts_node_is_null(name))
-                names.append(m_source.text(name));
+                names.append(nodeText(m_source, name));
         } else {
-            const TSNode name = field(decl, "name");
+            const TSNode name = fieldOf(decl, "name");
             if (isType(name, "nested_identifier"))
-                names.append(m_source.text(name).section(u'.', 0, 0).trimmed());
+                names.append(nodeText(m_source, name).section(u'.', 0, 0).trimmed());
             else if (!ts_node_is_null(name))
                 names.append(memberName(m_source, name));
         }
@@ -1428,7 +1499,7 @@ void Walker::visitExport(TSNode node)
     // `export default <expression>` and TypeScript's `export = <expression>`.
     TSNode expression = value;
     if (ts_node_is_null(expression) && hasToken(node, "=")) {
-        forEachNamedChild(node, [&](TSNode child) {
+        eachNamedChild(node, [&](TSNode child) {
             if (ts_node_is_null(expression) && !isAnyOf(child, {"comment", "decorator"}))
                 expression = child;
         });
@@ -1437,11 +1508,11 @@ void Walker::visitExport(TSNode node)
         return; // `export as namespace X`
     QJsonObject entry {{QStringLiteral("name"), QStringLiteral("default")}};
     if (isType(expression, "identifier")) {
-        entry.insert(QStringLiteral("local"), m_source.text(expression));
+        entry.insert(QStringLiteral("local"), nodeText(m_source, expression));
     } else if (isAnyOf(expression, {"function_expression", "class", "generator_function"})) {
-        const TSNode name = field(expression, "name");
+        const TSNode name = fieldOf(expression, "name");
         if (!ts_node_is_null(name))
-            entry.insert(QStringLiteral("local"), m_source.text(name));
+            entry.insert(QStringLiteral("local"), nodeText(m_source, name));
     }
     entry.insert(QStringLiteral("default"), true);
     addExport(entry);
@@ -1449,37 +1520,37 @@ void Walker::visitExport(TSNode node)
 
 void Walker::visitCommonJsExport(TSNode assignment)
 {
-    if (scope().kind != Scope::Kind::Module)
+    if (scope().owner != Scope::Kind::Module)
         return;
-    const TSNode left = field(assignment, "left");
-    const TSNode right = field(assignment, "right");
+    const TSNode left = fieldOf(assignment, "left");
+    const TSNode right = fieldOf(assignment, "right");
     if (!isType(left, "member_expression") || !isDottedName(left))
         return;
-    const QString target = m_source.singleLine(left);
+    const QString target = nodeLine(m_source, left);
     auto localOf = [&](TSNode value) {
         if (isType(value, "identifier"))
-            return m_source.text(value);
+            return nodeText(m_source, value);
         if (isAnyOf(value, {"function_expression", "class", "generator_function"})) {
-            const TSNode name = field(value, "name");
+            const TSNode name = fieldOf(value, "name");
             if (!ts_node_is_null(name))
-                return m_source.text(name);
+                return nodeText(m_source, name);
         }
         return QString();
     };
     if (target == u"module.exports") {
         if (isType(right, "object")) {
-            forEachNamedChild(right, [&](TSNode member) {
+            eachNamedChild(right, [&](TSNode member) {
                 if (isType(member, "shorthand_property_identifier")) {
-                    addExport(QJsonObject {{QStringLiteral("name"), m_source.text(member)}});
+                    addExport(QJsonObject {{QStringLiteral("name"), nodeText(m_source, member)}});
                 } else if (isType(member, "pair")) {
-                    const QString name = memberName(m_source, field(member, "key"));
-                    const QString local = localOf(field(member, "value"));
+                    const QString name = memberName(m_source, fieldOf(member, "key"));
+                    const QString local = localOf(fieldOf(member, "value"));
                     QJsonObject entry {{QStringLiteral("name"), name}};
                     if (!local.isEmpty() && local != name)
                         entry.insert(QStringLiteral("local"), local);
                     addExport(entry);
                 } else if (isType(member, "method_definition")) {
-                    addExport(QJsonObject {{QStringLiteral("name"), memberName(m_source, field(member, "name"))}});
+                    addExport(QJsonObject {{QStringLiteral("name"), memberName(m_source, fieldOf(member, "name"))}});
                 }
             });
             return;
@@ -1496,7 +1567,7 @@ void Walker::visitCommonJsExport(TSNode assignment)
     const bool viaModule = target.startsWith(u"module.exports.") && target.count(u'.') == 2;
     if (!viaExports && !viaModule)
         return;
-    const QString name = m_source.text(field(left, "property"));
+    const QString name = nodeText(m_source, fieldOf(left, "property"));
     QJsonObject entry {{QStringLiteral("name"), name}};
     const QString local = localOf(right);
     if (!local.isEmpty() && local != name)
@@ -1516,35 +1587,35 @@ void Walker::visitRequire(TSNode call, TSNode specifier)
     const qsizetype index = current();
     TSNode parent = nodeAt(index - 1);
     QString member;
-    if (isType(parent, "member_expression") && sameNode(field(parent, "object"), call)
-        && isType(field(parent, "property"), "property_identifier")) {
-        member = m_source.text(field(parent, "property"));
+    if (isType(parent, "member_expression") && sameNode(fieldOf(parent, "object"), call)
+        && isType(fieldOf(parent, "property"), "property_identifier")) {
+        member = nodeText(m_source, fieldOf(parent, "property"));
         if (!isType(nodeAt(index - 2), "variable_declarator"))
             parent = TSNode {};
         else
             parent = nodeAt(index - 2);
     }
     if (isType(parent, "variable_declarator")) {
-        const TSNode name = field(parent, "name");
+        const TSNode name = fieldOf(parent, "name");
         if (!member.isEmpty()) {
             QJsonObject entry {{QStringLiteral("name"), member}};
-            if (isType(name, "identifier") && m_source.text(name) != member)
-                entry.insert(QStringLiteral("alias"), m_source.text(name));
+            if (isType(name, "identifier") && nodeText(m_source, name) != member)
+                entry.insert(QStringLiteral("alias"), nodeText(m_source, name));
             ref.details.insert(QStringLiteral("names"), QJsonArray {entry});
         } else if (isType(name, "identifier")) {
-            ref.details.insert(QStringLiteral("alias"), m_source.text(name));
+            ref.details.insert(QStringLiteral("alias"), nodeText(m_source, name));
         } else if (isType(name, "object_pattern")) {
             QJsonArray names;
-            forEachNamedChild(name, [&](TSNode part) {
+            eachNamedChild(name, [&](TSNode part) {
                 if (isType(part, "shorthand_property_identifier_pattern")) {
-                    names.append(QJsonObject {{QStringLiteral("name"), m_source.text(part)}});
+                    names.append(QJsonObject {{QStringLiteral("name"), nodeText(m_source, part)}});
                 } else if (isType(part, "object_assignment_pattern")) {
-                    names.append(QJsonObject {{QStringLiteral("name"), m_source.text(field(part, "left"))}});
+                    names.append(QJsonObject {{QStringLiteral("name"), nodeText(m_source, fieldOf(part, "left"))}});
                 } else if (isType(part, "pair_pattern")) {
-                    QJsonObject entry {{QStringLiteral("name"), memberName(m_source, field(part, "key"))}};
-                    const TSNode value = field(part, "value");
+                    QJsonObject entry {{QStringLiteral("name"), memberName(m_source, fieldOf(part, "key"))}};
+                    const TSNode value = fieldOf(part, "value");
                     if (isType(value, "identifier"))
-                        entry.insert(QStringLiteral("alias"), m_source.text(value));
+                        entry.insert(QStringLiteral("alias"), nodeText(m_source, value));
                     names.append(entry);
                 }
             });
@@ -1557,8 +1628,8 @@ void Walker::visitRequire(TSNode call, TSNode specifier)
 
 void Walker::visitCall(TSNode node)
 {
-    const TSNode function = field(node, "function");
-    const TSNode args = field(node, "arguments");
+    const TSNode function = fieldOf(node, "function");
+    const TSNode args = fieldOf(node, "arguments");
     const TSNode firstArg = isType(args, "arguments") ? firstNamedChild(args) : TSNode {};
     if (isType(function, "import")) {
         if (isType(firstArg, "string")) {
@@ -1573,9 +1644,9 @@ void Walker::visitCall(TSNode node)
         }
         return;
     }
-    if (isType(function, "identifier") && m_source.text(function) == u"require") {
+    if (isType(function, "identifier") && nodeText(m_source, function) == u"require") {
         // A computed require() names no module and calls nothing the graph knows.
-        if (isType(firstArg, "string") && ts_node_named_child_count(args) == 1)
+        if (isType(firstArg, "string") && namedChildCount(args) == 1)
             visitRequire(node, firstArg);
         return;
     }
@@ -1585,28 +1656,28 @@ void Walker::visitCall(TSNode node)
 /// A call's target and receiver: f(), a.b.c(), this.m(), super.m(), super().
 void Walker::recordCall(TSNode node)
 {
-    const TSNode function = field(node, "function");
+    const TSNode function = fieldOf(node, "function");
     if (isType(function, "identifier")) {
-        addCall(function, m_source.text(function), TSNode {});
+        addCall(function, nodeText(m_source, function), TSNode {});
     } else if (isType(function, "super")) {
         addCall(function, QStringLiteral("constructor"), function);
     } else if (isType(function, "member_expression")) {
-        const TSNode property = field(function, "property");
+        const TSNode property = fieldOf(function, "property");
         if (isAnyOf(property, {"property_identifier", "private_property_identifier"}))
-            addCall(property, m_source.text(property), field(function, "object"));
+            addCall(property, nodeText(m_source, property), fieldOf(function, "object"));
     }
 }
 
 void Walker::visitNew(TSNode node)
 {
-    const TSNode ctor = field(node, "constructor");
+    const TSNode ctor = fieldOf(node, "constructor");
     const QJsonObject details {{QStringLiteral("new"), true}};
     if (isType(ctor, "identifier")) {
-        addCall(ctor, m_source.text(ctor), TSNode {}, details);
+        addCall(ctor, nodeText(m_source, ctor), TSNode {}, details);
     } else if (isType(ctor, "member_expression")) {
-        const TSNode property = field(ctor, "property");
+        const TSNode property = fieldOf(ctor, "property");
         if (isType(property, "property_identifier"))
-            addCall(property, m_source.text(property), field(ctor, "object"), details);
+            addCall(property, nodeText(m_source, property), fieldOf(ctor, "object"), details);
     }
 }
 
@@ -1616,16 +1687,16 @@ void Walker::visitJsxElement(TSNode node)
 {
     if (m_dialect == EcmaScriptExtractor::Dialect::TypeScript)
         return; // .ts files have no JSX; `<T>x` is a type assertion there
-    const TSNode name = field(node, "name");
+    const TSNode name = fieldOf(node, "name");
     const QJsonObject details {{QStringLiteral("jsx"), true}};
     if (isType(name, "identifier")) {
-        const QString text = m_source.text(name);
+        const QString text = nodeText(m_source, name);
         if (!text.isEmpty() && text.front().isUpper())
             addCall(name, text, TSNode {}, details);
     } else if (isAnyOf(name, {"member_expression", "nested_identifier"})) {
-        const TSNode property = field(name, "property");
+        const TSNode property = fieldOf(name, "property");
         if (!ts_node_is_null(property))
-            addCall(property, m_source.text(property), field(name, "object"), details);
+            addCall(property, nodeText(m_source, property), fieldOf(name, "object"), details);
     }
 }
 
@@ -1647,7 +1718,7 @@ void Walker::addCall(TSNode at, const QString& target, TSNode object, QJsonObjec
 
 QString Walker::receiverText(TSNode object) const
 {
-    QString text = m_source.singleLine(object);
+    QString text = nodeLine(m_source, object);
     text.replace(QStringLiteral("?."), QStringLiteral("."));
     constexpr qsizetype kMaxReceiver = 80;
     if (text.size() > kMaxReceiver)
@@ -1660,7 +1731,7 @@ QString Walker::receiverType(TSNode object) const
     if (isType(object, "non_null_expression"))
         object = firstNamedChild(object);
     if (isType(object, "identifier")) {
-        const QString name = m_source.text(object);
+        const QString name = nodeText(m_source, object);
         for (auto it = m_scopes.rbegin(); it != m_scopes.rend(); ++it) {
             if (it->kind == Scope::Kind::Class)
                 continue;
@@ -1670,8 +1741,8 @@ QString Walker::receiverType(TSNode object) const
         }
         return QString();
     }
-    if (isType(object, "member_expression") && isType(field(object, "object"), "this")) {
-        const QString name = m_source.text(field(object, "property"));
+    if (isType(object, "member_expression") && isType(fieldOf(object, "object"), "this")) {
+        const QString name = nodeText(m_source, fieldOf(object, "property"));
         for (auto it = m_scopes.rbegin(); it != m_scopes.rend(); ++it) {
             if (it->kind == Scope::Kind::Class)
                 return it->fieldTypes.value(name);
@@ -1704,14 +1775,14 @@ void Walker::visitTypeReference(TSNode node)
     if (isAnyOf(parent,
             {"class_declaration", "abstract_class_declaration", "class", "interface_declaration",
                 "type_alias_declaration", "type_parameter", "mapped_type_clause"})
-        && sameNode(field(parent, "name"), node))
+        && sameNode(fieldOf(parent, "name"), node))
         return;
     if (isType(parent, "infer_type") && sameNode(firstNamedChild(parent), node))
         return;
-    if (isType(parent, "generic_type") && sameNode(field(parent, "name"), node)
+    if (isType(parent, "generic_type") && sameNode(fieldOf(parent, "name"), node)
         && isAnyOf(nodeAt(index - 2), {"implements_clause", "extends_type_clause"}))
         return;
-    const QString target = m_source.singleLine(node);
+    const QString target = nodeLine(m_source, node);
     if (target.isEmpty() || isTypeParameter(target))
         return;
     const QString& sourceId = scope().id;
@@ -1730,17 +1801,17 @@ void Walker::visitTypeReference(TSNode node)
 
 void Walker::visitVariable(TSNode declarator)
 {
-    const TSNode name = field(declarator, "name");
+    const TSNode name = fieldOf(declarator, "name");
     if (!isType(name, "identifier"))
         return;
     Scope& target = scope();
     if (target.kind == Scope::Kind::Class)
         return;
-    QString type = typeNameOf(m_source, field(declarator, "type"));
-    const TSNode value = field(declarator, "value");
+    QString type = typeNameOf(m_source, fieldOf(declarator, "type"));
+    const TSNode value = fieldOf(declarator, "value");
     if (type.isEmpty() && isType(value, "new_expression"))
         type = constructorName(m_source, value);
-    target.varTypes.insert(m_source.text(name), type);
+    target.varTypes.insert(nodeText(m_source, name), type);
 }
 
 void Walker::addExport(QJsonObject entry)
@@ -1762,7 +1833,7 @@ void Walker::finishModule(TSNode root)
                 continue;
             if (!isType(child, "comment"))
                 break;
-            const QString comment = m_source.text(child);
+            const QString comment = nodeText(m_source, child);
             if (isFileComment(comment)) {
                 module.docstring = jsDocText(comment, true);
                 break;

@@ -138,6 +138,8 @@ private Q_SLOTS:
     void deepNestingDoesNotOverflow_data();
     void deepNestingDoesNotOverflow();
     void emptyFile();
+    void truncatedSourcesDoNotCrash_data();
+    void truncatedSourcesDoNotCrash();
 };
 
 void TestEcmaScriptExtractor::fixtures_data()
@@ -232,6 +234,35 @@ void TestEcmaScriptExtractor::emptyFile()
     QCOMPARE(index.nodes.size(), 1);
     QCOMPARE(index.nodes.first().id, QStringLiteral("mod:empty.ts"));
     QVERIFY(index.references.isEmpty());
+}
+
+void TestEcmaScriptExtractor::truncatedSourcesDoNotCrash_data()
+{
+    fixtures_data();
+}
+
+/// Every prefix of every fixture is a syntax error somewhere: error recovery leaves fields empty
+/// and wraps declarations in ERROR nodes, which the extractor must take in its stride.
+void TestEcmaScriptExtractor::truncatedSourcesDoNotCrash()
+{
+    QFETCH(QString, fileName);
+    QFile source(fixturesDir() + u'/' + fileName);
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    const QByteArray bytes = source.readAll();
+    const Language* language = LanguageRegistry::builtin().forPath(fileName);
+    QVERIFY(language);
+    FileParser parser;
+    qsizetype nodes = 0;
+    for (qsizetype length = 0; length <= bytes.size(); ++length) {
+        const FileIndex index = parser.parse(fileName, bytes.first(length), *language);
+        QVERIFY(!index.nodes.isEmpty());
+        for (const Node& node : index.nodes) {
+            QVERIFY2(!node.id.sliced(4).contains(u':') || node.id.count(u':') == 2, qPrintable(node.id));
+            QVERIFY(node.lineStart <= node.lineEnd);
+        }
+        nodes += index.nodes.size();
+    }
+    QVERIFY(nodes > bytes.size() / 100);
 }
 
 QTEST_GUILESS_MAIN(TestEcmaScriptExtractor)
