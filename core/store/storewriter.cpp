@@ -743,7 +743,8 @@ Result<StoreWriter::Commit> StoreWriter::replaceLinks(const QList<FileLinks>& li
             if (Status s = d.upsertExternal(external, result.changes); !s)
                 return fail(s.error());
         }
-        if (oldDigests == newDigests) {
+        // std::equal, not QList::operator==: Qt 6.4 passes null to memcmp for empty lists (UBSan).
+        if (std::equal(oldDigests.cbegin(), oldDigests.cend(), newDigests.cbegin(), newDigests.cend())) {
             if (!wasLinked) {
                 d.markLinked.query.bindValue(0, file.path);
                 if (Status s = Statements::run(d.markLinked); !s)
