@@ -69,7 +69,7 @@ bench() {
     rss=$(printf '%s' "$rss_list" | median)
     local c_list="" d_list="" t_list="" start_list=""
     local victim
-    victim=$(cd "$dir" && find . -path ./.mu -prune -o -type f \( -name '*.py' -o -name '*.ts' \) -size +20k -print | sort | head -1)
+    victim=$(cd "$dir" && find . -path ./.mu -prune -o -type f \( -name '*.py' -o -name '*.ts' \) -size +20k -print | sort | sed -n 1p)
     for i in $(seq "$runs"); do
         c_list+="$(seconds "$mu" index "$dir" --jobs "$jobs" --quiet)"$'\n'
         printf '\n# bench edit %s\n' "$i" >> "$dir/$victim"

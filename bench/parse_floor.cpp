@@ -20,11 +20,13 @@ int main(int argc, char* argv[])
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2) {
-        std::fprintf(stderr, "usage: mu_bench_parse DIR [JOBS]\n");
+        std::fprintf(stderr, "usage: mu_bench_parse DIR [JOBS] [--extract]\n"
+                             "  --extract: also run MU's extractors (FileParser), still without storing\n");
         return 2;
     }
     const QString root = args[1];
     const int jobs = args.size() > 2 ? args[2].toInt() : QThread::idealThreadCount();
+    const bool extract = args.contains(QStringLiteral("--extract"));
 
     QElapsedTimer timer;
     timer.start();
@@ -50,6 +52,12 @@ int main(int argc, char* argv[])
             const QByteArray content = f.readAll();
             if (content.size() > mu::parse::ParseOptions().maxFileBytes)
                 return; // mu index skips these too (size cap)
+            if (extract) {
+                const mu::FileIndex index = mu::parse::FileParser::forCurrentThread().parse(path, content, *language);
+                bytes += content.size();
+                lines += content.count('\n');
+                return;
+            }
             ts_parser_set_language(parser.handle, language->grammar());
             TSTree* tree = ts_parser_parse_string(parser.handle, nullptr, content.constData(), uint32_t(content.size()));
             ts_tree_delete(tree);

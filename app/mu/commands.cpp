@@ -97,6 +97,9 @@ int runIndex(const QStringList& arguments)
             {QStringLiteral("removed"), report->removed}, {QStringLiteral("linked"), report->linked},
             {QStringLiteral("errors"), report->errors}, {QStringLiteral("skipped"), report->skipped},
             {QStringLiteral("revision"), report->revision}, {QStringLiteral("elapsed_ms"), report->elapsedMs},
+            {QStringLiteral("phases_ms"),
+                QJsonObject{{QStringLiteral("scan"), report->scanMs}, {QStringLiteral("parse_and_write"), report->parseMs},
+                    {QStringLiteral("link"), report->linkMs}}},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(report->warnings)}});
         return kExitOk;
     }

@@ -197,6 +197,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         dependents = QSet<QString>(found->cbegin(), found->cend());
     }
 
+    report.scanMs = timer.elapsed();
+
     // 2. Parse on the pool; write on this thread in batches while parsing goes on.
     QThreadPool pool;
     pool.setMaxThreadCount(m_options.jobs > 0 ? m_options.jobs : QThread::idealThreadCount());
@@ -288,6 +290,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         report.removed = int(removed.size());
     }
 
+    report.parseMs = timer.elapsed() - report.scanMs;
+
     // 3. Link: every changed file, the dependents of changed files, files a previous run left
     // unlinked — or everything when files appeared or disappeared (any import may now resolve
     // differently).
@@ -339,6 +343,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
             return commit.error();
     }
     report.linked = int(toLink.size());
+    report.linkMs = timer.elapsed() - report.scanMs - report.parseMs;
     report.revision = writer.revision();
     if (report.parsed + report.removed > 0) {
         if (Status status = writer.checkpoint(); !status)

@@ -33,6 +33,9 @@ struct IndexReport {
     int skipped = 0;   ///< binary or over the size cap (recorded per file)
     qint64 revision = 0;
     qint64 elapsedMs = 0;
+    qint64 scanMs = 0;  ///< scan + classification
+    qint64 parseMs = 0; ///< parse on the pool, rows written as results arrive
+    qint64 linkMs = 0;  ///< resolve + cross-file edges written
     QStringList warnings;
     QList<store::NodeChange> changes;
 };

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <QByteArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace mu {
 
@@ -35,6 +39,12 @@ struct Reference {
 };
 
 QString toString(Reference::Kind kind);
+
+/// A file's references as one compact binary value (stored per file: references are only ever
+/// read whole, to re-link that file).
+QByteArray encodeReferences(const QList<Reference>& references);
+/// The inverse of encodeReferences; nullopt for data it did not write (wrong version, truncated).
+std::optional<QList<Reference>> decodeReferences(const QByteArray& data);
 Reference::Kind referenceKindFromString(QStringView text, bool* ok = nullptr);
 
 } // namespace mu

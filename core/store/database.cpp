@@ -49,7 +49,17 @@ Result<QSqlDatabase> addConnection(const QString& path, const QString& connectio
     return db;
 }
 
-/// Why an existing database cannot be used as it is; empty when it is healthy.
+/// True when the last writer of `db` did not close it (crash, kill): worth a full quick_check.
+bool writerDiedUncleanly(QSqlDatabase& db)
+{
+    QSqlQuery query(db);
+    return query.exec(QStringLiteral("SELECT value FROM metadata WHERE key = 'writer_active'")) && query.next()
+        && query.value(0).toString() == u"1";
+}
+
+/// Why an existing database cannot be used as it is; empty when it is healthy. The schema
+/// version check is cheap and always runs; `PRAGMA quick_check` reads the whole file (about a
+/// second per 200 MB), so it runs only after a writer died with the database open.
 QString diagnose(QSqlDatabase& db)
 {
     Result<int> version = schema::userVersion(db);
@@ -57,6 +67,9 @@ QString diagnose(QSqlDatabase& db)
         return version.error().message;
     if (*version > kSchemaVersion)
         return QStringLiteral("schema %1 is newer than this MU supports (%2)").arg(*version).arg(kSchemaVersion);
+    if (!writerDiedUncleanly(db))
+        return {};
+    qCInfo(lcStore) << "the last writer did not close" << db.databaseName() << "cleanly: running quick_check";
     QSqlQuery check(db);
     if (!check.exec(QStringLiteral("PRAGMA quick_check")))
         return QStringLiteral("quick_check: ") + check.lastError().text();
@@ -133,6 +146,8 @@ Result<QSqlDatabase> openWritable(const QString& path, const QString& connection
     Status s = configureWritable(*db);
     if (s)
         s = schema::migrate(*db);
+    if (s) // cleared by markWriterClosed(); still set on the next open if this process dies
+        s = exec(*db, QStringLiteral("INSERT OR REPLACE INTO metadata(key, value) VALUES ('writer_active', '1')"));
     if (!s) {
         db = Error {};
         closeDatabase(connectionName);
@@ -178,6 +193,17 @@ Result<QSqlDatabase> openReadOnly(const QString& path, const QString& connection
 Result<QSqlDatabase> openDatabase(const QString& path, OpenMode mode, const QString& connectionName)
 {
     return mode == OpenMode::ReadWrite ? openWritable(path, connectionName) : openReadOnly(path, connectionName);
+}
+
+void markWriterClosed(const QString& connectionName)
+{
+    if (!QSqlDatabase::contains(connectionName))
+        return;
+    QSqlDatabase db = QSqlDatabase::database(connectionName, false);
+    if (db.isOpen()) {
+        if (Status s = exec(db, QStringLiteral("UPDATE metadata SET value = '0' WHERE key = 'writer_active'")); !s)
+            qCWarning(lcStore) << "cannot mark the writer closed:" << s.error().message;
+    }
 }
 
 void closeDatabase(const QString& connectionName)

@@ -17,10 +17,15 @@ enum class OpenMode {
 
 /// Opens (and for ReadWrite, creates and migrates) `.mu/mubase` on a connection private to the
 /// calling thread, named `connectionName`. ReadWrite sets WAL, synchronous=NORMAL,
-/// foreign_keys=ON and a busy timeout; a database from a newer MU or failing quick_check is
-/// moved aside (mubase.broken-<timestamp>) and rebuilt empty.
+/// foreign_keys=ON and a busy timeout; a database from a newer MU, or one failing quick_check
+/// after its last writer died with it open, is moved aside (mubase.broken-<timestamp>) and
+/// rebuilt empty.
 /// Thread: the connection may only be used on the calling thread.
 Result<QSqlDatabase> openDatabase(const QString& path, OpenMode mode, const QString& connectionName);
+
+/// Records that the writer on `connectionName` is closing cleanly, so the next open skips the
+/// full quick_check (see openDatabase). Call before closeDatabase() on a ReadWrite connection.
+void markWriterClosed(const QString& connectionName);
 
 /// Closes and removes the named connection (safe when already gone).
 void closeDatabase(const QString& connectionName);

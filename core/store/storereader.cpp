@@ -19,8 +19,6 @@ const QString kNodeColumns = QStringLiteral("n.id, n.type, n.kind, n.name, n.qua
                                             "n.line_start, n.line_end, n.col_start, n.col_end, n.signature, "
                                             "n.docstring, n.complexity, n.properties");
 const QString kEdgeColumns = QStringLiteral("source_id, target_id, type, file_path, line, properties");
-const QString kRefColumns
-    = QStringLiteral("file_path, source_id, kind, target, receiver, receiver_type, line, col, details");
 const QString kFileColumns
     = QStringLiteral("path, language, size, mtime_ns, hash, parse_status, error, revision, linked");
 
@@ -69,20 +67,6 @@ Edge edgeFromRow(const QSqlQuery& q)
     edge.line = q.value(4).toInt();
     edge.properties = jsonObject(q.value(5));
     return edge;
-}
-
-Reference referenceFromRow(const QSqlQuery& q)
-{
-    Reference ref;
-    ref.sourceId = q.value(1).toString();
-    ref.kind = referenceKindFromString(q.value(2).toString());
-    ref.target = q.value(3).toString();
-    ref.receiver = q.value(4).toString();
-    ref.receiverType = q.value(5).toString();
-    ref.line = q.value(6).toInt();
-    ref.column = q.value(7).toInt();
-    ref.details = jsonObject(q.value(8));
-    return ref;
 }
 
 FileRecord fileFromRow(const QSqlQuery& q)
@@ -375,28 +359,44 @@ Result<QList<Edge>> StoreReader::edgesOfFile(const QString& path) const
 
 Result<QList<Reference>> StoreReader::referencesOfFile(const QString& path) const
 {
-    return m_statements->list<Reference>(QStringLiteral("references_of_file"),
-        QStringLiteral("SELECT ") + kRefColumns + QStringLiteral(" FROM refs WHERE file_path = ? ORDER BY rowid"),
-        {path}, referenceFromRow);
+    Result<QSqlQuery*> q = m_statements->run(QStringLiteral("references_of_file"),
+        QStringLiteral("SELECT data FROM refs WHERE file_path = ?"), {path});
+    if (!q)
+        return q.error();
+    QList<Reference> references;
+    if ((*q)->next()) {
+        auto decoded = decodeReferences((*q)->value(0).toByteArray());
+        if (!decoded) {
+            (*q)->finish();
+            return Error{QStringLiteral("corrupt"), QStringLiteral("unreadable references of %1").arg(path)};
+        }
+        references = std::move(*decoded);
+    }
+    (*q)->finish();
+    return references;
 }
 
 Result<QHash<QString, QList<Reference>>> StoreReader::referencesByFile(Reference::Kind kind) const
 {
     Result<QSqlQuery*> q = m_statements->run(QStringLiteral("references_by_file"),
-        QStringLiteral("SELECT ") + kRefColumns + QStringLiteral(" FROM refs WHERE kind = ? ORDER BY file_path, rowid"),
-        {toString(kind)});
+        QStringLiteral("SELECT file_path, data FROM refs ORDER BY file_path"), {});
     if (!q)
         return q.error();
     QHash<QString, QList<Reference>> byFile;
-    QString path;
-    QList<Reference>* current = nullptr;
     while ((*q)->next()) {
-        const QString rowPath = (*q)->value(0).toString();
-        if (!current || rowPath != path) {
-            path = rowPath;
-            current = &byFile[path];
+        const QString path = (*q)->value(0).toString();
+        auto decoded = decodeReferences((*q)->value(1).toByteArray());
+        if (!decoded) {
+            (*q)->finish();
+            return Error{QStringLiteral("corrupt"), QStringLiteral("unreadable references of %1").arg(path)};
         }
-        current->append(referenceFromRow(**q));
+        QList<Reference> ofKind;
+        for (Reference& ref : *decoded) {
+            if (ref.kind == kind)
+                ofKind.append(std::move(ref));
+        }
+        if (!ofKind.isEmpty())
+            byFile.insert(path, std::move(ofKind));
     }
     (*q)->finish();
     return byFile;

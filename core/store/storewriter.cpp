@@ -131,6 +131,11 @@ public:
             sqlite3_bind_text16(m_stmt, column, text.constData(), int(text.size() * 2), SQLITE_STATIC);
     }
     void bindInt(int column, qint64 value) { sqlite3_bind_int64(m_stmt, column, value); }
+    /// The bytes must outlive step().
+    void bindBlob(int column, const QByteArray& data)
+    {
+        sqlite3_bind_blob(m_stmt, column, data.constData(), int(data.size()), SQLITE_STATIC);
+    }
 
     Status step()
     {
@@ -322,20 +327,14 @@ struct StoreWriter::Statements {
         return q.step();
     }
 
-    Status insertRefRow(const Reference& ref, const QString& filePath)
+    Status insertReferences(const QList<Reference>& references, const QString& filePath)
     {
-        const QString kind = toString(ref.kind);
-        const QString details = jsonText(ref.details);
+        if (references.isEmpty())
+            return {};
+        const QByteArray data = encodeReferences(references);
         RawStatement& q = insertRef;
         q.bindText(1, filePath, true);
-        q.bindText(2, ref.sourceId, true);
-        q.bindText(3, kind, true);
-        q.bindText(4, ref.target, true);
-        q.bindText(5, ref.receiver);
-        q.bindText(6, ref.receiverType);
-        q.bindInt(7, ref.line);
-        q.bindInt(8, ref.column);
-        q.bindText(9, details);
+        q.bindBlob(2, data);
         return q.step();
     }
 
@@ -485,8 +484,7 @@ Status StoreWriter::Statements::prepareAll()
             QStringLiteral("INSERT INTO edges(source_id, target_id, type, file_path, line, properties) "
                            "VALUES(?, ?, ?, ?, ?, ?)")},
         {&insertRef, "insert_ref",
-            QStringLiteral("INSERT INTO refs(file_path, source_id, kind, target, receiver, receiver_type, line, col, "
-                           "details) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")},
+            QStringLiteral("INSERT INTO refs(file_path, data) VALUES(?, ?)")},
     };
     for (const auto& [statement, name, sql] : raw) {
         if (Status s = statement->prepare(sqlite, QString::fromLatin1(name), sql); !s)
@@ -502,6 +500,7 @@ StoreWriter::StoreWriter(QString connectionName)
 StoreWriter::~StoreWriter()
 {
     m_statements.reset(); // queries and the QSqlDatabase copy must go before the connection
+    markWriterClosed(m_connectionName);
     closeDatabase(m_connectionName);
 }
 
@@ -597,10 +596,8 @@ Result<StoreWriter::Commit> StoreWriter::replaceFiles(const QList<FileIndex>& fi
             if (Status s = d.insertEdgeRow(edge, file.path); !s)
                 return fail(s.error());
         }
-        for (const Reference& ref : file.references) {
-            if (Status s = d.insertRefRow(ref, file.path); !s)
-                return fail(s.error());
-        }
+        if (Status s = d.insertReferences(file.references, file.path); !s)
+            return fail(s.error());
     }
     if (Status s = d.insertFtsOfFiles(paths); !s)
         return fail(s.error());

@@ -125,7 +125,7 @@ private Q_SLOTS:
             QVERIFY2(tables.contains(table), qPrintable(table));
         const QStringList indexes = c.column(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index'"));
         for (const char* index : {"nodes_file_path", "nodes_name_nocase", "nodes_qualified_name", "edges_source_id",
-                 "edges_target_id", "edges_file_path_type", "refs_file_path", "refs_kind"}) {
+                 "edges_target_id", "edges_file_path_type"}) {
             QVERIFY2(indexes.contains(QLatin1String(index)), index);
         }
         QCOMPARE(c.scalar(QStringLiteral("SELECT value FROM metadata WHERE key = 'revision'")).toString(),
@@ -220,6 +220,54 @@ private Q_SLOTS:
         QFile moved(QFileInfo(path).dir().filePath(broken.constFirst()));
         QVERIFY(moved.open(QIODevice::ReadOnly));
         QCOMPARE(moved.readAll(), garbage);
+    }
+
+    void writerMarksCleanClose()
+    {
+        const QString path = dbPath();
+        const QString name = threadConnectionName(QStringLiteral("clean"));
+        QVERIFY(openDatabase(path, OpenMode::ReadWrite, name).ok());
+        {
+            QSqlQuery query(QSqlDatabase::database(name, false));
+            QVERIFY(query.exec(QStringLiteral("SELECT value FROM metadata WHERE key = 'writer_active'")));
+            QVERIFY(query.next());
+            QCOMPARE(query.value(0).toString(), QStringLiteral("1"));
+        }
+        markWriterClosed(name);
+        closeDatabase(name);
+        Connection c(path, OpenMode::ReadOnly);
+        QVERIFY2(c.ok(), qPrintable(c.message()));
+        QCOMPARE(c.scalar(QStringLiteral("SELECT value FROM metadata WHERE key = 'writer_active'")).toString(),
+            QStringLiteral("0"));
+    }
+
+    void corruptionAfterUncleanShutdownIsMovedAside()
+    {
+        // A writer that dies leaves writer_active = 1: the next open runs quick_check, which finds
+        // the damaged pages, and the file is moved aside instead of being trusted.
+        const QString path = dbPath();
+        {
+            Connection c(path, OpenMode::ReadWrite); // never marked closed: an unclean shutdown
+            QVERIFY2(c.ok(), qPrintable(c.message()));
+            QSqlQuery query(c.db());
+            QVERIFY(query.exec(QStringLiteral("CREATE TABLE filler(x)")));
+            QVERIFY(query.exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                              "WHERE i < 4000) INSERT INTO filler SELECT randomblob(300) FROM n")));
+        }
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.size() > 40 * 4096);
+            QVERIFY(file.seek(file.size() / 2));
+            file.write(QByteArray(3 * 4096, '\x5a'));
+        }
+        {
+            Connection c(path, OpenMode::ReadWrite);
+            QVERIFY2(c.ok(), qPrintable(c.message()));
+            QCOMPARE(c.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'filler'")).toInt(), 0);
+        }
+        QCOMPARE(brokenFiles(path).size(), 1);
     }
 
     void readOnlyMissingFileIsNotFound()

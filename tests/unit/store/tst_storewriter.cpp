@@ -535,7 +535,7 @@ private Q_SLOTS:
             }
             files.append(file);
         }
-        const qint64 rows = qint64(fileCount) * (50 + 50 + 100 + 100 + 1); // nodes, fts, edges, refs, files
+        const qint64 rows = qint64(fileCount) * (50 + 50 + 100 + 100 + 1); // nodes, fts, edges, refs (one blob), files
         QElapsedTimer timer;
         timer.start();
         const std::clock_t cpu0 = std::clock();
