@@ -185,18 +185,6 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     }
     moduleSetChanged = moduleSetChanged || !removed.isEmpty();
 
-    // Dependents must be found before their targets' rows change: edges point at node ids.
-    QSet<QString> dependents;
-    if (!m_options.force && !moduleSetChanged && !candidates.isEmpty()) {
-        QStringList touched;
-        for (const ScannedFile& file : std::as_const(candidates))
-            touched.append(file.path);
-        auto found = reader.filesWithEdgesInto(touched);
-        if (!found)
-            return found.error();
-        dependents = QSet<QString>(found->cbegin(), found->cend());
-    }
-
     report.scanMs = timer.elapsed();
 
     // 2. Parse on the pool; write on this thread in batches while parsing goes on.
@@ -299,7 +287,16 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     if (m_options.force || moduleSetChanged) {
         toLink = QStringList(present.cbegin(), present.cend());
     } else {
-        QSet<QString> set = dependents + unlinked;
+        // Dependents: files owning edges into a file whose content changed. The store finds them
+        // by id prefix, so this works after the changed files' old nodes are gone.
+        QStringList changed;
+        for (auto it = linkInputs.constBegin(); it != linkInputs.constEnd(); ++it)
+            changed.append(it.key());
+        auto dependents = reader.filesWithEdgesInto(changed);
+        if (!dependents)
+            return dependents.error();
+        QSet<QString> set(dependents->cbegin(), dependents->cend());
+        set += unlinked;
         for (auto it = linkInputs.constBegin(); it != linkInputs.constEnd(); ++it)
             set.insert(it.key());
         toLink = QStringList(set.cbegin(), set.cend());
@@ -307,12 +304,19 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     toLink.sort();
 
     resolve::ProjectLayout layout(m_root, present);
-    resolve::SymbolTable symbols([&reader](const QString& path) -> std::optional<resolve::ModuleSymbols> {
-        auto nodes = reader.nodesInFile(path);
+    // Modules this run did not parse load from the store on first use; their references are
+    // kept, since a module loaded as a symbol source is often also a file to link.
+    QHash<QString, QList<Reference>> storedReferences;
+    int loads = 0;
+    resolve::SymbolTable symbols([&](const QString& path) -> std::optional<resolve::ModuleSymbols> {
+        ++loads;
+        auto nodes = reader.symbolNodes(path);
         auto references = reader.referencesOfFile(path);
         if (!nodes || !references || nodes->isEmpty())
             return std::nullopt;
-        return resolve::ModuleSymbols::from(path, *nodes, *references);
+        resolve::ModuleSymbols module = resolve::ModuleSymbols::from(path, *nodes, *references);
+        storedReferences.insert(path, std::move(*references));
+        return module;
     });
     for (auto it = linkInputs.begin(); it != linkInputs.end(); ++it)
         symbols.insert(std::move(it->symbols));
@@ -323,6 +327,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         QList<Reference> references;
         if (const auto it = linkInputs.constFind(path); it != linkInputs.constEnd()) {
             references = it->references;
+        } else if (const auto cached = storedReferences.constFind(path); cached != storedReferences.constEnd()) {
+            references = *cached;
         } else {
             auto stored = reader.referencesOfFile(path);
             if (!stored)
@@ -337,6 +343,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
             links.clear();
         }
     }
+    qCDebug(lcIndex) << "resolved" << toLink.size() << "files," << loads << "modules loaded from the store, in"
+                     << timer.elapsed() - report.scanMs - report.parseMs << "ms";
     if (!links.isEmpty()) {
         auto commit = writer.replaceLinks(links);
         if (!commit)

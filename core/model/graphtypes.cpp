@@ -3,9 +3,8 @@
 #include "model/fileindex.h"
 #include "model/reference.h"
 
-#include <QDataStream>
+#include <QtEndian>
 #include <QHash>
-#include <QIODevice>
 #include <QJsonDocument>
 
 namespace mu {
@@ -130,60 +129,101 @@ private:
 
 } // namespace
 
+namespace {
+
+void putU32(QByteArray& out, quint32 value)
+{
+    const quint32 le = qToLittleEndian(value);
+    out.append(reinterpret_cast<const char*>(&le), sizeof le);
+}
+
+/// Reads the encoding back without copies; every read is bounds-checked.
+class Reader {
+public:
+    explicit Reader(const QByteArray& data) : m_p(data.constData()), m_end(data.constData() + data.size()) {}
+    bool ok() const { return m_ok; }
+    quint32 u32()
+    {
+        if (m_end - m_p < 4) {
+            m_ok = false;
+            return 0;
+        }
+        const quint32 value = qFromLittleEndian<quint32>(m_p);
+        m_p += 4;
+        return value;
+    }
+    quint8 u8()
+    {
+        if (m_p >= m_end) {
+            m_ok = false;
+            return 0;
+        }
+        return quint8(*m_p++);
+    }
+    QString utf8(quint32 size)
+    {
+        if (quint64(m_end - m_p) < size) {
+            m_ok = false;
+            return {};
+        }
+        QString text = QString::fromUtf8(m_p, qsizetype(size));
+        m_p += size;
+        return text;
+    }
+
+private:
+    const char* m_p;
+    const char* m_end;
+    bool m_ok = true;
+};
+
+} // namespace
+
 QByteArray encodeReferences(const QList<Reference>& references)
 {
     StringTable table;
-    struct Row {
-        quint8 kind;
-        quint32 source, target, receiver, receiverType, details;
-        qint32 line, column;
-    };
-    QList<Row> rows;
-    rows.reserve(references.size());
+    QByteArray rows;
+    rows.reserve(references.size() * 29);
     for (const Reference& ref : references) {
         const QString details = ref.details.isEmpty()
             ? QString()
             : QString::fromUtf8(QJsonDocument(ref.details).toJson(QJsonDocument::Compact));
-        rows.append({quint8(ref.kind), table.add(ref.sourceId), table.add(ref.target), table.add(ref.receiver),
-            table.add(ref.receiverType), table.add(details), qint32(ref.line), qint32(ref.column)});
+        rows.append(char(ref.kind));
+        for (const QString* text : {&ref.sourceId, &ref.target, &ref.receiver, &ref.receiverType, &details})
+            putU32(rows, table.add(*text));
+        putU32(rows, quint32(ref.line));
+        putU32(rows, quint32(ref.column));
     }
     QByteArray data;
-    QDataStream out(&data, QIODevice::WriteOnly);
-    out.setVersion(QDataStream::Qt_6_4);
-    out << kReferencesFormat << quint32(table.strings().size());
-    for (const QByteArray& string : table.strings())
-        out << string;
-    out << quint32(rows.size());
-    for (const Row& row : rows) {
-        out << row.kind << row.source << row.target << row.receiver << row.receiverType << row.details << row.line
-            << row.column;
+    data.append(char(kReferencesFormat));
+    putU32(data, quint32(table.strings().size()));
+    for (const QByteArray& string : table.strings()) {
+        putU32(data, quint32(string.size()));
+        data.append(string);
     }
+    putU32(data, quint32(references.size()));
+    data.append(rows);
     return data;
 }
 
 std::optional<QList<Reference>> decodeReferences(const QByteArray& data)
 {
-    QDataStream in(data);
-    in.setVersion(QDataStream::Qt_6_4);
-    quint8 format = 0;
-    quint32 stringCount = 0;
-    in >> format >> stringCount;
-    if (in.status() != QDataStream::Ok || format != kReferencesFormat || stringCount > quint32(data.size()))
+    Reader in(data);
+    if (in.u8() != kReferencesFormat)
+        return std::nullopt;
+    const quint32 stringCount = in.u32();
+    if (!in.ok() || stringCount > quint32(data.size()))
         return std::nullopt;
     QList<QString> strings{QString()};
     strings.reserve(qsizetype(stringCount) + 1);
-    for (quint32 i = 0; i < stringCount; ++i) {
-        QByteArray utf8;
-        in >> utf8;
-        strings.append(QString::fromUtf8(utf8));
-    }
-    quint32 count = 0;
-    in >> count;
-    if (in.status() != QDataStream::Ok || count > quint32(data.size()))
+    for (quint32 i = 0; i < stringCount && in.ok(); ++i)
+        strings.append(in.utf8(in.u32()));
+    const quint32 count = in.u32();
+    if (!in.ok() || count > quint32(data.size()))
         return std::nullopt;
-    const auto text = [&](quint32 index, bool* ok) -> QString {
+    const auto text = [&](quint32 index, bool& ok) -> QString {
         if (index >= quint32(strings.size())) {
-            *ok = false;
+            ok = false;
             return {};
         }
         return strings[index];
@@ -191,24 +231,21 @@ std::optional<QList<Reference>> decodeReferences(const QByteArray& data)
     QList<Reference> references;
     references.reserve(count);
     for (quint32 i = 0; i < count; ++i) {
-        quint8 kind = 0;
-        quint32 source = 0, target = 0, receiver = 0, receiverType = 0, details = 0;
-        qint32 line = 0, column = 0;
-        in >> kind >> source >> target >> receiver >> receiverType >> details >> line >> column;
-        bool ok = in.status() == QDataStream::Ok && kind <= quint8(Reference::Kind::Use);
+        const quint8 kind = in.u8();
+        bool ok = kind <= quint8(Reference::Kind::Use);
         Reference ref;
         ref.kind = Reference::Kind(kind);
-        ref.sourceId = text(source, &ok);
-        ref.target = text(target, &ok);
-        ref.receiver = text(receiver, &ok);
-        ref.receiverType = text(receiverType, &ok);
-        const QString json = text(details, &ok);
-        if (!ok)
+        ref.sourceId = text(in.u32(), ok);
+        ref.target = text(in.u32(), ok);
+        ref.receiver = text(in.u32(), ok);
+        ref.receiverType = text(in.u32(), ok);
+        const QString json = text(in.u32(), ok);
+        ref.line = qint32(in.u32());
+        ref.column = qint32(in.u32());
+        if (!ok || !in.ok())
             return std::nullopt;
         if (!json.isEmpty())
             ref.details = QJsonDocument::fromJson(json.toUtf8()).object();
-        ref.line = line;
-        ref.column = column;
         references.append(std::move(ref));
     }
     return references;

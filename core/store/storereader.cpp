@@ -424,12 +424,14 @@ Result<QStringList> StoreReader::filesWithEdgesInto(const QStringList& paths) co
         QStringLiteral("files_with_edges_into"), sql, {json}, [](const QSqlQuery& q) { return q.value(0).toString(); });
 }
 
-Result<QList<Node>> StoreReader::symbolNodes() const
+Result<QList<Node>> StoreReader::symbolNodes(const QString& path) const
 {
+    // Module properties carry the exports; other nodes' properties are not needed to resolve.
     return m_statements->list<Node>(QStringLiteral("symbol_nodes"),
-        QStringLiteral("SELECT id, type, kind, name, qualified_name, file_path, properties FROM nodes "
-                       "WHERE type != 'external' ORDER BY rowid"),
-        {}, [](const QSqlQuery& q) {
+        QStringLiteral("SELECT id, type, kind, name, qualified_name, file_path, "
+                       "CASE WHEN type = 'module' THEN properties END FROM nodes "
+                       "WHERE file_path = ? ORDER BY rowid"),
+        {path}, [](const QSqlQuery& q) {
             Node node;
             node.id = q.value(0).toString();
             node.type = nodeTypeFromString(q.value(1).toString()).value_or(NodeType::External);

@@ -48,9 +48,9 @@ public:
     Result<QHash<QString, QList<Reference>>> referencesByFile(Reference::Kind kind) const;
     /// Files that own an edge pointing at a node of one of `paths` (the dependents to re-link).
     Result<QStringList> filesWithEdgesInto(const QStringList& paths) const;
-    /// Every class/function/module node with only the fields resolution needs (id, type, kind,
-    /// name, qualified_name, file_path, properties).
-    Result<QList<Node>> symbolNodes() const;
+    /// The nodes of one file with only what resolution needs (id, type, kind, name,
+    /// qualified_name, file_path; properties of the module node only), in file order.
+    Result<QList<Node>> symbolNodes(const QString& path) const;
 
     /// FTS5 search over names, qualified names, paths and docstrings, BM25-ranked. `text` is
     /// plain user text (tokenised and quoted here, never passed through as FTS syntax).

@@ -170,11 +170,13 @@ private Q_SLOTS:
         QCOMPARE(to->size(), 1);
         QCOMPARE(to->constFirst().sourceId, nodeid::module(file.path));
 
-        auto symbols = m_reader->symbolNodes();
+        auto symbols = m_reader->symbolNodes(file.path);
         QVERIFY(symbols);
         QCOMPARE(symbols->size(), file.nodes.size());
-        QCOMPARE(symbols->at(2).properties, file.nodes[2].properties);
+        QCOMPARE(symbols->at(0).properties, file.nodes[0].properties); // the module's (exports)
+        QVERIFY(symbols->at(2).properties.isEmpty());
         QCOMPARE(symbols->at(2).qualifiedName, file.nodes[2].qualifiedName);
+        QCOMPARE(symbols->at(2).id, file.nodes[2].id);
     }
 
     void lookups()
