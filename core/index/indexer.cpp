@@ -22,7 +22,7 @@
 
 namespace mu::index {
 
-Q_LOGGING_CATEGORY(lcIndex, "mu.index")
+Q_LOGGING_CATEGORY(lcIndex, "mu.index", QtWarningMsg)
 
 namespace {
 
@@ -91,7 +91,13 @@ ParseOutcome parseCandidate(const QString& root, const ScannedFile& file, const 
         outcome.index.error = QStringLiteral("cannot read: %1").arg(f.errorString());
         return outcome;
     }
-    // Read at most one byte past the cap: enough to know the file is too large.
+    if (file.size > options.maxFileBytes) {
+        // Never read in full: the record says why it has no nodes.
+        outcome.index = parse::oversizedFile(file.path, *language, file.size, options.maxFileBytes);
+        outcome.index.mtimeNs = file.mtimeNs;
+        return outcome;
+    }
+    // Read at most one byte past the cap: the file may have grown since the scan.
     const QByteArray bytes = f.read(options.maxFileBytes + 1);
     if (!knownHash.isEmpty() && qint64(bytes.size()) == file.size && parse::contentHash(bytes) == knownHash) {
         outcome.kind = ParseOutcome::Kind::Unchanged;
@@ -100,7 +106,6 @@ ParseOutcome parseCandidate(const QString& root, const ScannedFile& file, const 
     parse::FileParser& parser = parse::FileParser::forCurrentThread();
     parser.setOptions(options);
     outcome.index = parser.parse(file.path, bytes, *language);
-    outcome.index.size = file.size; // the real size, also when only the cap was read
     outcome.index.mtimeNs = file.mtimeNs;
     return outcome;
 }

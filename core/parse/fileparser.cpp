@@ -60,6 +60,19 @@ Node moduleNode(const QString& relPath, int lineCount)
 
 } // namespace
 
+FileIndex oversizedFile(const QString& relPath, const Language& language, qint64 size, qint64 maxFileBytes)
+{
+    FileIndex out;
+    out.path = relPath;
+    out.language = language.id;
+    out.size = size;
+    out.status = ParseStatus::Skipped;
+    out.error = QStringLiteral("file exceeds the size cap (%1 KiB > %2 KiB)")
+                    .arg((size + 1023) / 1024)
+                    .arg(maxFileBytes / 1024);
+    return out;
+}
+
 QByteArray contentHash(const QByteArray& raw)
 {
     return QCryptographicHash::hash(raw, QCryptographicHash::Sha1).toHex();
@@ -91,11 +104,9 @@ FileIndex FileParser::parse(const QString& relPath, const QByteArray& raw, const
     out.hash = contentHash(raw);
 
     if (raw.size() > m_options.maxFileBytes) {
-        out.status = ParseStatus::Skipped;
-        out.error = QStringLiteral("file exceeds the size cap (%1 KiB > %2 KiB)")
-                        .arg(raw.size() / 1024)
-                        .arg(m_options.maxFileBytes / 1024);
-        return out;
+        FileIndex skipped = oversizedFile(relPath, language, raw.size(), m_options.maxFileBytes);
+        skipped.hash = out.hash;
+        return skipped;
     }
     if (looksBinary(raw)) {
         out.status = ParseStatus::Skipped;

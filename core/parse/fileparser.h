@@ -45,6 +45,9 @@ private:
     TSParser* m_parser = nullptr;
 };
 
+/// The record of a file skipped for exceeding the size cap (never read in full).
+FileIndex oversizedFile(const QString& relPath, const Language& language, qint64 size, qint64 maxFileBytes);
+
 /// Hex content digest used to detect changed files.
 QByteArray contentHash(const QByteArray& raw);
 

@@ -9,7 +9,7 @@
 
 namespace mu::resolve {
 
-Q_LOGGING_CATEGORY(lcResolve, "mu.resolve")
+Q_LOGGING_CATEGORY(lcResolve, "mu.resolve", QtWarningMsg)
 
 namespace {
 

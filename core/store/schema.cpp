@@ -7,7 +7,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-Q_LOGGING_CATEGORY(lcStore, "mu.store")
+Q_LOGGING_CATEGORY(lcStore, "mu.store", QtWarningMsg)
 
 namespace mu::store::schema {
 
