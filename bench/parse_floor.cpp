@@ -20,8 +20,9 @@ int main(int argc, char* argv[])
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2) {
-        std::fprintf(stderr, "usage: mu_bench_parse DIR [JOBS] [--extract]\n"
-                             "  --extract: also run MU's extractors (FileParser), still without storing\n");
+        std::fprintf(stderr,
+            "usage: mu_bench_parse DIR [JOBS] [--extract]\n"
+            "  --extract: also run MU's extractors (FileParser), still without storing\n");
         return 2;
     }
     const QString root = args[1];
@@ -35,8 +36,8 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "%s\n", qPrintable(scan.error().message));
         return 1;
     }
-    std::atomic<qint64> bytes{0};
-    std::atomic<qint64> lines{0};
+    std::atomic<qint64> bytes {0};
+    std::atomic<qint64> lines {0};
     QThreadPool pool;
     pool.setMaxThreadCount(jobs);
     for (const mu::index::ScannedFile& file : std::as_const(scan->files)) {
@@ -59,7 +60,8 @@ int main(int argc, char* argv[])
                 return;
             }
             ts_parser_set_language(parser.handle, language->grammar());
-            TSTree* tree = ts_parser_parse_string(parser.handle, nullptr, content.constData(), uint32_t(content.size()));
+            TSTree* tree
+                = ts_parser_parse_string(parser.handle, nullptr, content.constData(), uint32_t(content.size()));
             ts_tree_delete(tree);
             bytes += content.size();
             lines += content.count('\n');

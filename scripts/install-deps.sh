@@ -12,7 +12,7 @@ packages=(
     qt6-tools-dev qt6-l10n-tools
     libtree-sitter-dev libsqlite3-dev libyaml-cpp-dev
     nodejs npm
-    universal-ctags python3
+    universal-ctags python3 clang-format
 )
 # Extra packages a caller asks for (e.g. benchmark corpora): MU_EXTRA_PACKAGES="a b".
 read -r -a extra <<< "${MU_EXTRA_PACKAGES:-}"

@@ -18,7 +18,11 @@ class StoreReader;
 /// (SPEC §2: 0 success, 1 user error, 2 usage error).
 namespace mu::cli {
 
-enum ExitCode { kExitOk = 0, kExitUserError = 1, kExitUsage = 2 };
+enum ExitCode {
+    kExitOk = 0,
+    kExitUserError = 1,
+    kExitUsage = 2
+};
 
 int runIndex(const QStringList& arguments);
 int runStatus(const QStringList& arguments);

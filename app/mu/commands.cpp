@@ -61,13 +61,13 @@ Result<Node> resolveNode(const store::StoreReader& reader, const QString& text)
 int runIndex(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Project directory (default: .)."),
-        QStringLiteral("[DIR]"));
+    parser.addPositionalArgument(
+        QStringLiteral("DIR"), QStringLiteral("Project directory (default: .)."), QStringLiteral("[DIR]"));
     const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Reparse every file."));
     const QCommandLineOption jobs({QStringLiteral("j"), QStringLiteral("jobs")},
         QStringLiteral("Parse threads (default: one per core)."), QStringLiteral("N"));
-    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
-        QStringLiteral("Print nothing but errors."));
+    const QCommandLineOption quiet(
+        {QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Print nothing but errors."));
     parser.addOptions({force, jobs, quiet, kJsonOption});
     if (int code = parseOrExit(parser, arguments, QStringLiteral("Build or update a project's graph (.mu/mubase)."));
         code >= 0)
@@ -98,8 +98,8 @@ int runIndex(const QStringList& arguments)
             {QStringLiteral("errors"), report->errors}, {QStringLiteral("skipped"), report->skipped},
             {QStringLiteral("revision"), report->revision}, {QStringLiteral("elapsed_ms"), report->elapsedMs},
             {QStringLiteral("phases_ms"),
-                QJsonObject{{QStringLiteral("scan"), report->scanMs}, {QStringLiteral("parse_and_write"), report->parseMs},
-                    {QStringLiteral("link"), report->linkMs}}},
+                QJsonObject {{QStringLiteral("scan"), report->scanMs},
+                    {QStringLiteral("parse_and_write"), report->parseMs}, {QStringLiteral("link"), report->linkMs}}},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(report->warnings)}});
         return kExitOk;
     }
@@ -123,8 +123,8 @@ int runIndex(const QStringList& arguments)
 int runStatus(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Project directory (default: nearest)."),
-        QStringLiteral("[DIR]"));
+    parser.addPositionalArgument(
+        QStringLiteral("DIR"), QStringLiteral("Project directory (default: nearest)."), QStringLiteral("[DIR]"));
     const QCommandLineOption errors(QStringLiteral("errors"), QStringLiteral("List the files with parse errors."));
     parser.addOptions({kJsonOption, errors});
     if (int code = parseOrExit(parser, arguments, QStringLiteral("Show the graph's files, nodes, edges and errors."));
@@ -154,22 +154,22 @@ int runStatus(const QStringList& arguments)
         printJson({{QStringLiteral("status"), QStringLiteral("ok")}, {QStringLiteral("project"), root},
             {QStringLiteral("mubase"), dbPath}, {QStringLiteral("revision"), stats->revision},
             {QStringLiteral("stats"), store::json::stats(*stats)}, {QStringLiteral("problems"), problemList},
-            {QStringLiteral("daemon"), QJsonObject{{QStringLiteral("running"), false}}}});
+            {QStringLiteral("daemon"), QJsonObject {{QStringLiteral("running"), false}}}});
         return kExitOk;
     }
     out(bold(QStringLiteral("Project  ")) + root);
-    out(bold(QStringLiteral("Database ")) + dbPath + QStringLiteral(" (%1 MiB) · revision %2")
-                                              .arg(double(QFileInfo(dbPath).size()) / (1024.0 * 1024.0), 0, 'f', 1)
-                                              .arg(stats->revision));
+    out(bold(QStringLiteral("Database ")) + dbPath
+        + QStringLiteral(" (%1 MiB) · revision %2")
+              .arg(double(QFileInfo(dbPath).size()) / (1024.0 * 1024.0), 0, 'f', 1)
+              .arg(stats->revision));
     out(bold(QStringLiteral("Files    ")) + number(stats->files) + QStringLiteral("  ")
         + dim(countsLine(stats->filesByLanguage)));
     out(bold(QStringLiteral("Nodes    ")) + number(stats->nodes) + QStringLiteral("  ")
         + dim(countsLine(stats->nodesByType)));
     out(bold(QStringLiteral("Edges    ")) + number(stats->edges) + QStringLiteral("  ")
         + dim(countsLine(stats->edgesByType)));
-    out(bold(QStringLiteral("Problems ")) + QStringLiteral("%1 with parse errors, %2 skipped")
-                                              .arg(stats->parseErrors)
-                                              .arg(stats->skippedFiles));
+    out(bold(QStringLiteral("Problems "))
+        + QStringLiteral("%1 with parse errors, %2 skipped").arg(stats->parseErrors).arg(stats->skippedFiles));
     if (parser.isSet(errors)) {
         for (const store::FileRecord& file : std::as_const(problems))
             out(QStringLiteral("  %1  %2: %3").arg(toString(file.status), file.path, file.error));
@@ -230,7 +230,9 @@ int runShow(const QStringList& arguments)
         constexpr int kShown = 25;
         for (qsizetype i = 0; i < edges.size() && i < kShown; ++i) {
             const Edge& edge = edges[i];
-            out(QStringLiteral("  %1 %2").arg(toString(edge.type), -9).arg(outgoingEdges ? edge.targetId : edge.sourceId));
+            out(QStringLiteral("  %1 %2")
+                    .arg(toString(edge.type), -9)
+                    .arg(outgoingEdges ? edge.targetId : edge.sourceId));
         }
         if (edges.size() > kShown)
             out(dim(QStringLiteral("  … %1 more (--json lists all)").arg(edges.size() - kShown)));
@@ -260,7 +262,8 @@ int runRead(const QStringList& arguments)
         return fail({QStringLiteral("no_source"), QStringLiteral("%1 is external: it has no source").arg(node->id)});
     QFile file(root + u'/' + node->filePath);
     if (!file.open(QIODevice::ReadOnly))
-        return fail({QStringLiteral("io"), QStringLiteral("cannot read %1: %2").arg(node->filePath, file.errorString())});
+        return fail(
+            {QStringLiteral("io"), QStringLiteral("cannot read %1: %2").arg(node->filePath, file.errorString())});
     QStringList lines;
     for (int number = 1; !file.atEnd() && number <= node->lineEnd; ++number) {
         const QByteArray line = file.readLine();
@@ -290,7 +293,8 @@ int runSearch(const QStringList& arguments)
     const QCommandLineOption limit({QStringLiteral("n"), QStringLiteral("limit")},
         QStringLiteral("At most N results (default 20)."), QStringLiteral("N"), QStringLiteral("20"));
     parser.addOptions({type, limit, kJsonOption, kProjectOption});
-    if (int code = parseOrExit(parser, arguments, QStringLiteral("Search names, paths and docstrings (ranked).")); code >= 0)
+    if (int code = parseOrExit(parser, arguments, QStringLiteral("Search names, paths and docstrings (ranked)."));
+        code >= 0)
         return code;
     if (parser.positionalArguments().isEmpty())
         return fail({QStringLiteral("usage"), QStringLiteral("search needs TEXT")}, {}, kExitUsage);
@@ -304,7 +308,8 @@ int runSearch(const QStringList& arguments)
     bool ok = false;
     const int n = parser.value(limit).toInt(&ok);
     if (!ok || n < 1 || n > 10000)
-        return fail({QStringLiteral("usage"), QStringLiteral("--limit needs a number from 1 to 10000")}, {}, kExitUsage);
+        return fail(
+            {QStringLiteral("usage"), QStringLiteral("--limit needs a number from 1 to 10000")}, {}, kExitUsage);
     auto reader = openProject(parser.value(kProjectOption));
     if (!reader)
         return fail(reader.error());
@@ -330,7 +335,8 @@ int runSearch(const QStringList& arguments)
     }
     for (const store::SearchHit& hit : std::as_const(*hits)) {
         const Node& node = hit.node;
-        const QString where = node.filePath.isEmpty() ? QString() : node.filePath + u':' + QString::number(node.lineStart);
+        const QString where
+            = node.filePath.isEmpty() ? QString() : node.filePath + u':' + QString::number(node.lineStart);
         out(QStringLiteral("%1  %2  %3").arg(toString(node.type), -8).arg(bold(node.qualifiedName), dim(where)));
     }
     return kExitOk;

@@ -29,7 +29,8 @@ const std::map<QString, Command>& commands()
 
 void printUsage(FILE* stream)
 {
-    std::fputs("Usage: mu <command> [options]\n\nMU keeps a live, queryable graph of a codebase.\n\nCommands:\n", stream);
+    std::fputs(
+        "Usage: mu <command> [options]\n\nMU keeps a live, queryable graph of a codebase.\n\nCommands:\n", stream);
     for (const auto& [name, command] : commands())
         std::fprintf(stream, "  %-8s %s\n", qPrintable(name), command.summary);
     std::fputs("\nRun 'mu <command> --help' for a command's options.\n", stream);

@@ -43,10 +43,10 @@ Result<QString> findProject(const QString& explicitDir)
     if (!explicitDir.isEmpty()) {
         const QFileInfo info(explicitDir);
         if (!info.isDir())
-            return Error{QStringLiteral("not_found"), QStringLiteral("%1 is not a directory").arg(explicitDir)};
+            return Error {QStringLiteral("not_found"), QStringLiteral("%1 is not a directory").arg(explicitDir)};
         const QString root = info.canonicalFilePath();
         if (!QFileInfo::exists(index::mubasePath(root)))
-            return Error{QStringLiteral("not_indexed"), QStringLiteral("%1 has no MU index yet").arg(root)};
+            return Error {QStringLiteral("not_indexed"), QStringLiteral("%1 has no MU index yet").arg(root)};
         return root;
     }
     QDir dir(QDir::currentPath());
@@ -56,7 +56,7 @@ Result<QString> findProject(const QString& explicitDir)
         if (!dir.cdUp())
             break;
     }
-    return Error{QStringLiteral("not_indexed"),
+    return Error {QStringLiteral("not_indexed"),
         QStringLiteral("no MU index in %1 or any parent directory").arg(QDir::currentPath())};
 }
 
@@ -98,14 +98,14 @@ bool stderrIsTty()
 
 bool useColor()
 {
-    static const bool color = stdoutIsTty() && qEnvironmentVariableIsEmpty("NO_COLOR")
-        && qEnvironmentVariable("TERM") != u"dumb";
+    static const bool color
+        = stdoutIsTty() && qEnvironmentVariableIsEmpty("NO_COLOR") && qEnvironmentVariable("TERM") != u"dumb";
     return color;
 }
 
 int terminalWidth()
 {
-    winsize size{};
+    winsize size {};
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
         return size.ws_col;
     return 100;
@@ -121,11 +121,8 @@ QString dim(const QString& text)
     return useColor() ? QStringLiteral("\x1b[2m") + text + QStringLiteral("\x1b[0m") : text;
 }
 
-ProgressBar::ProgressBar(QString label, bool enabled)
-    : m_label(std::move(label))
-    , m_enabled(enabled && stderrIsTty())
-{
-}
+ProgressBar::ProgressBar(QString label, bool enabled) : m_label(std::move(label)), m_enabled(enabled && stderrIsTty())
+{ }
 
 ProgressBar::~ProgressBar()
 {

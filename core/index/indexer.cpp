@@ -28,7 +28,11 @@ namespace {
 
 /// What a pool thread learned about one candidate file.
 struct ParseOutcome {
-    enum class Kind { Parsed, Unchanged, Vanished };
+    enum class Kind {
+        Parsed,
+        Unchanged,
+        Vanished
+    };
     Kind kind = Kind::Parsed;
     ScannedFile file;
     FileIndex index; ///< Kind::Parsed only
@@ -37,7 +41,7 @@ struct ParseOutcome {
 /// Bounded hand-over from the parse pool to the writer (calling) thread.
 class OutcomeQueue {
 public:
-    explicit OutcomeQueue(qsizetype capacity) : m_capacity(capacity) {}
+    explicit OutcomeQueue(qsizetype capacity) : m_capacity(capacity) { }
 
     void push(ParseOutcome outcome)
     {
@@ -71,8 +75,8 @@ private:
 };
 
 /// Runs on a pool thread: read, hash, and parse unless the content is known.
-ParseOutcome parseCandidate(const QString& root, const ScannedFile& file, const QByteArray& knownHash,
-    const parse::ParseOptions& options)
+ParseOutcome parseCandidate(
+    const QString& root, const ScannedFile& file, const QByteArray& knownHash, const parse::ParseOptions& options)
 {
     ParseOutcome outcome;
     outcome.file = file;
@@ -124,8 +128,7 @@ QString mubasePath(const QString& projectRoot)
 }
 
 Indexer::Indexer(QString projectRoot, IndexOptions options)
-    : m_root(QDir(projectRoot).canonicalPath())
-    , m_options(std::move(options))
+    : m_root(QDir(projectRoot).canonicalPath()), m_options(std::move(options))
 {
     if (m_root.isEmpty())
         m_root = projectRoot; // missing: run() reports it
@@ -138,7 +141,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     IndexReport report;
 
     if (!QFileInfo(m_root).isDir())
-        return Error{QStringLiteral("not_found"), QStringLiteral("%1 is not a directory").arg(m_root)};
+        return Error {QStringLiteral("not_found"), QStringLiteral("%1 is not a directory").arg(m_root)};
 
     auto scanned = Scanner(m_root, m_options.scan).scan();
     if (!scanned)
@@ -199,9 +202,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     OutcomeQueue queue(qMax(64, m_options.maxBatchFiles * 2));
     for (const ScannedFile& file : std::as_const(candidates)) {
         const QByteArray knownHash = m_options.force ? QByteArray() : known.value(file.path).hash;
-        pool.start([this, file, knownHash, &queue] {
-            queue.push(parseCandidate(m_root, file, knownHash, m_options.parse));
-        });
+        pool.start(
+            [this, file, knownHash, &queue] { queue.push(parseCandidate(m_root, file, knownHash, m_options.parse)); });
     }
 
     QHash<QString, LinkInput> linkInputs;
@@ -216,7 +218,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
                 return commit.error();
             report.changes.append(commit->changes);
             for (FileIndex& index : batch) {
-                LinkInput input{resolve::ModuleSymbols::from(index.path, index.nodes, index.references),
+                LinkInput input {resolve::ModuleSymbols::from(index.path, index.nodes, index.references),
                     std::move(index.references)};
                 linkInputs.insert(index.path, std::move(input));
             }

@@ -30,8 +30,8 @@ struct FileIndex {
     QString error;
     QString encoding = QStringLiteral("utf-8"); ///< "utf-8" or "latin-1" (decoded losslessly)
     int lineCount = 0;
-    QList<Node> nodes;  ///< the module node first, then classes and functions in file order
-    QList<Edge> edges;  ///< intra-file `contains` edges
+    QList<Node> nodes; ///< the module node first, then classes and functions in file order
+    QList<Edge> edges; ///< intra-file `contains` edges
     QList<Reference> references;
 };
 

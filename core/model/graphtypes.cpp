@@ -3,9 +3,9 @@
 #include "model/fileindex.h"
 #include "model/reference.h"
 
-#include <QtEndian>
 #include <QHash>
 #include <QJsonDocument>
+#include <QtEndian>
 
 namespace mu {
 
@@ -140,7 +140,7 @@ void putU32(QByteArray& out, quint32 value)
 /// Reads the encoding back without copies; every read is bounds-checked.
 class Reader {
 public:
-    explicit Reader(const QByteArray& data) : m_p(data.constData()), m_end(data.constData() + data.size()) {}
+    explicit Reader(const QByteArray& data) : m_p(data.constData()), m_end(data.constData() + data.size()) { }
     bool ok() const { return m_ok; }
     quint32 u32()
     {
@@ -214,7 +214,7 @@ std::optional<QList<Reference>> decodeReferences(const QByteArray& data)
     const quint32 stringCount = in.u32();
     if (!in.ok() || stringCount > quint32(data.size()))
         return std::nullopt;
-    QList<QString> strings{QString()};
+    QList<QString> strings {QString()};
     strings.reserve(qsizetype(stringCount) + 1);
     for (quint32 i = 0; i < stringCount && in.ok(); ++i)
         strings.append(in.utf8(in.u32()));

@@ -10,10 +10,21 @@
 namespace mu {
 
 /// The four node types of SPEC §1. The finer, language-specific word lives in Node::kind.
-enum class NodeType { Module, Class, Function, External };
+enum class NodeType {
+    Module,
+    Class,
+    Function,
+    External
+};
 
 /// The five edge types of SPEC §1.
-enum class EdgeType { Contains, Imports, Inherits, Calls, Uses };
+enum class EdgeType {
+    Contains,
+    Imports,
+    Inherits,
+    Calls,
+    Uses
+};
 
 QString toString(NodeType type);
 QString toString(EdgeType type);

@@ -16,11 +16,10 @@ struct Error {
 };
 
 /// Value or Error. Expected failures travel as values, never as exceptions across layers.
-template<typename T>
-class [[nodiscard]] Result {
+template<typename T> class [[nodiscard]] Result {
 public:
-    Result(T value) : m_state(std::move(value)) {} // NOLINT(google-explicit-constructor)
-    Result(Error error) : m_state(std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Result(T value) : m_state(std::move(value)) { }     // NOLINT(google-explicit-constructor)
+    Result(Error error) : m_state(std::move(error)) { } // NOLINT(google-explicit-constructor)
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
@@ -43,7 +42,7 @@ private:
 class [[nodiscard]] Status {
 public:
     Status() = default;
-    Status(Error error) : m_error(std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Status(Error error) : m_error(std::move(error)) { } // NOLINT(google-explicit-constructor)
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }

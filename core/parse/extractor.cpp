@@ -14,14 +14,14 @@ FileIndexBuilder::FileIndexBuilder(FileIndex& out)
 
 QString FileIndexBuilder::add(Node node, const QString& localName, const QString& parentId)
 {
-    const QString baseId = node.type == NodeType::Class ? nodeid::cls(m_out.path, localName)
-                                                        : nodeid::function(m_out.path, localName);
+    const QString baseId
+        = node.type == NodeType::Class ? nodeid::cls(m_out.path, localName) : nodeid::function(m_out.path, localName);
     const int ordinal = ++m_idCounts[baseId];
     node.id = nodeid::withOverload(baseId, ordinal);
     node.filePath = m_out.path;
     node.qualifiedName = m_moduleName.isEmpty() ? localName : m_moduleName + u'.' + localName;
     m_indexById.insert(node.id, m_out.nodes.size());
-    m_out.edges.append(Edge{parentId, node.id, EdgeType::Contains, m_out.path, node.lineStart, {}});
+    m_out.edges.append(Edge {parentId, node.id, EdgeType::Contains, m_out.path, node.lineStart, {}});
     QString id = node.id;
     m_out.nodes.append(std::move(node));
     return id;

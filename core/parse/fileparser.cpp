@@ -78,11 +78,8 @@ QByteArray contentHash(const QByteArray& raw)
     return QCryptographicHash::hash(raw, QCryptographicHash::Sha1).toHex();
 }
 
-FileParser::FileParser(ParseOptions options)
-    : m_options(options)
-    , m_parser(ts_parser_new())
-{
-}
+FileParser::FileParser(ParseOptions options) : m_options(options), m_parser(ts_parser_new())
+{ }
 
 FileParser::~FileParser()
 {
@@ -125,8 +122,8 @@ FileIndex FileParser::parse(const QString& relPath, const QByteArray& raw, const
         return out;
     }
     ts_parser_set_timeout_micros(m_parser, static_cast<uint64_t>(m_options.timeout.count()) * 1000);
-    TSTree* tree = ts_parser_parse_string(m_parser, nullptr, decoded.utf8.constData(),
-        static_cast<uint32_t>(decoded.utf8.size()));
+    TSTree* tree = ts_parser_parse_string(
+        m_parser, nullptr, decoded.utf8.constData(), static_cast<uint32_t>(decoded.utf8.size()));
     if (!tree) {
         ts_parser_reset(m_parser);
         out.status = ParseStatus::Failed;

@@ -16,7 +16,7 @@ struct Language;
 /// Limits applied to every file parse.
 struct ParseOptions {
     qint64 maxFileBytes = 2 * 1024 * 1024;
-    std::chrono::milliseconds timeout{20000};
+    std::chrono::milliseconds timeout {20000};
 };
 
 /// Turns a file's bytes into a FileIndex. Owns one TSParser.

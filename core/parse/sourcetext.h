@@ -13,7 +13,7 @@ namespace mu::parse {
 /// Thread: a value; safe to share read-only.
 class SourceText {
 public:
-    explicit SourceText(QByteArray utf8) : m_bytes(std::move(utf8)) {}
+    explicit SourceText(QByteArray utf8) : m_bytes(std::move(utf8)) { }
 
     const QByteArray& bytes() const { return m_bytes; }
     QByteArrayView view(TSNode node) const;

@@ -11,8 +11,7 @@ namespace mu::parse {
 /// Pre-order walk over `root` with a TSTreeCursor: no recursion, so any nesting depth is safe.
 /// `enter(node)` returns whether to descend into the node's children; `leave(node)` runs after
 /// the children of every entered node (also when enter declined to descend).
-template<typename Enter, typename Leave>
-void walkTree(TSNode root, Enter&& enter, Leave&& leave)
+template<typename Enter, typename Leave> void walkTree(TSNode root, Enter&& enter, Leave&& leave)
 {
     if (ts_node_is_null(root))
         return;
@@ -36,15 +35,13 @@ void walkTree(TSNode root, Enter&& enter, Leave&& leave)
     ts_tree_cursor_delete(&cursor);
 }
 
-template<typename Enter>
-void walkTree(TSNode root, Enter&& enter)
+template<typename Enter> void walkTree(TSNode root, Enter&& enter)
 {
     walkTree(root, std::forward<Enter>(enter), [](TSNode) {});
 }
 
 /// Named children of `node`, iterated with a cursor (ts_node_child is linear per call).
-template<typename Visit>
-void forEachNamedChild(TSNode node, Visit&& visit)
+template<typename Visit> void forEachNamedChild(TSNode node, Visit&& visit)
 {
     TSTreeCursor cursor = ts_tree_cursor_new(node);
     if (ts_tree_cursor_goto_first_child(&cursor)) {

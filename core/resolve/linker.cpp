@@ -24,11 +24,8 @@ Node externalNode(const QString& name)
 
 } // namespace
 
-Linker::Linker(const ProjectLayout& layout, SymbolTable& symbols)
-    : m_layout(layout)
-    , m_symbols(symbols)
-{
-}
+Linker::Linker(const ProjectLayout& layout, SymbolTable& symbols) : m_layout(layout), m_symbols(symbols)
+{ }
 
 Linker::Symbol Linker::definitionSymbol(const ModuleSymbols& module, const QString& local) const
 {
@@ -116,7 +113,7 @@ Linker::Symbol Linker::resolveBinding(const Binding& binding, int depth)
     const QString& file = binding.target.path;
     if (binding.importedName.isEmpty()) {
         const ModuleSymbols* module = m_symbols.module(file);
-        return module ? Symbol{Symbol::Kind::Module, module->moduleId, file} : Symbol{};
+        return module ? Symbol {Symbol::Kind::Module, module->moduleId, file} : Symbol {};
     }
     if (Symbol symbol = lookup(file, binding.importedName, depth + 1))
         return symbol;
@@ -295,7 +292,7 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
             links.externals.append(externalNode(target.id));
         }
         edgeIndex.insert(key, links.edges.size());
-        links.edges.append(Edge{source, targetId, type, path, line, {}});
+        links.edges.append(Edge {source, targetId, type, path, line, {}});
     };
     auto moduleSymbol = [&](const ImportTarget& target) -> Symbol {
         if (target.kind == ImportTarget::Kind::External)
@@ -341,8 +338,7 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
         }
         case Reference::Kind::Inherit: {
             const qsizetype dot = sourceLocal.lastIndexOf(u'.');
-            const Symbol base
-                = resolveDotted(path, dot < 0 ? QString() : sourceLocal.first(dot), ref.target, 0);
+            const Symbol base = resolveDotted(path, dot < 0 ? QString() : sourceLocal.first(dot), ref.target, 0);
             if (base.kind == Symbol::Kind::Class || base.kind == Symbol::Kind::External)
                 addEdge(EdgeType::Inherits, ref.sourceId, base, ref.line);
             break;

@@ -20,7 +20,13 @@ public:
 
     /// What a name stands for once resolved.
     struct Symbol {
-        enum class Kind { None, Module, Class, Function, External };
+        enum class Kind {
+            None,
+            Module,
+            Class,
+            Function,
+            External
+        };
         Kind kind = Kind::None;
         QString id;   ///< node id (mod:/cls:/fn:) or the external name
         QString path; ///< file of the module/class/function

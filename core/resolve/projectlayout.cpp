@@ -64,7 +64,7 @@ std::optional<QJsonObject> readJsonObject(const QString& file)
     QFile f(file);
     if (!f.open(QIODevice::ReadOnly))
         return std::nullopt;
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QJsonDocument doc = QJsonDocument::fromJson(stripJsonComments(f.readAll()), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
         qCWarning(lcResolve) << "ignoring malformed" << file << ":" << error.errorString();
@@ -110,9 +110,7 @@ std::optional<QString> joinPath(const QString& dir, const QString& relative)
     return parts.join(u'/');
 }
 
-ProjectLayout::ProjectLayout(QString root, QSet<QString> paths)
-    : m_root(std::move(root))
-    , m_paths(std::move(paths))
+ProjectLayout::ProjectLayout(QString root, QSet<QString> paths) : m_root(std::move(root)), m_paths(std::move(paths))
 {
     // Python source roots: the project root, then the conventional src/ and lib/ layouts.
     m_pythonRoots = {QString()};
@@ -191,8 +189,8 @@ std::optional<QString> ProjectLayout::probeEcmaFile(const QString& base) const
     if (m_paths.contains(base))
         return base;
     // TypeScript's ESM convention: "./a.js" names the source "./a.ts".
-    for (const QString& jsExt : {QStringLiteral(".js"), QStringLiteral(".jsx"), QStringLiteral(".mjs"),
-             QStringLiteral(".cjs")}) {
+    for (const QString& jsExt :
+        {QStringLiteral(".js"), QStringLiteral(".jsx"), QStringLiteral(".mjs"), QStringLiteral(".cjs")}) {
         if (base.endsWith(jsExt)) {
             const QString stem = base.chopped(jsExt.size());
             for (const QString& tsExt : {QStringLiteral(".ts"), QStringLiteral(".tsx"), QStringLiteral(".d.ts"),
@@ -360,8 +358,8 @@ void ProjectLayout::loadWorkspaces()
         return;
     QStringList patterns;
     const QJsonValue workspaces = rootPackage->value(u"workspaces");
-    const QJsonArray list = workspaces.isArray() ? workspaces.toArray()
-                                                 : workspaces.toObject().value(u"packages").toArray();
+    const QJsonArray list
+        = workspaces.isArray() ? workspaces.toArray() : workspaces.toObject().value(u"packages").toArray();
     for (const QJsonValue& v : list)
         patterns.append(v.toString());
 

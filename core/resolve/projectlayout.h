@@ -12,7 +12,11 @@ namespace mu::resolve {
 
 /// Where an import specifier leads: a project file, an external package, or nowhere known.
 struct ImportTarget {
-    enum class Kind { None, File, External };
+    enum class Kind {
+        None,
+        File,
+        External
+    };
     Kind kind = Kind::None;
     QString path; ///< project-relative file path (Kind::File) or external name (Kind::External)
 
@@ -48,8 +52,8 @@ public:
 
 private:
     struct TsConfig {
-        QString dir;     ///< directory the config lives in (relative, "" for root)
-        QString baseUrl; ///< relative to project root, or empty when unset
+        QString dir;                                  ///< directory the config lives in (relative, "" for root)
+        QString baseUrl;                              ///< relative to project root, or empty when unset
         QList<std::pair<QString, QStringList>> paths; ///< pattern → substitutions (relative to root)
     };
     struct Workspace {

@@ -41,7 +41,7 @@ QString localNameOf(const QString& id);
 class SymbolTable {
 public:
     using Loader = std::function<std::optional<ModuleSymbols>(const QString& path)>;
-    explicit SymbolTable(Loader loader) : m_loader(std::move(loader)) {}
+    explicit SymbolTable(Loader loader) : m_loader(std::move(loader)) { }
 
     void insert(ModuleSymbols symbols);
     /// The module of `path`, loading it on first use; nullptr when unknown.

@@ -37,7 +37,11 @@ struct FileLinks {
 
 /// What a commit did to one node, for live events.
 struct NodeChange {
-    enum class Kind { Added, Modified, Removed };
+    enum class Kind {
+        Added,
+        Modified,
+        Removed
+    };
     Kind kind = Kind::Added;
     QString nodeId;
     NodeType nodeType = NodeType::Module;

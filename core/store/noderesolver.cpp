@@ -48,7 +48,7 @@ Result<Node> NodeResolver::pick(const QString& text, QList<Node> matches)
     });
     const qsizetype count = matches.size();
     m_candidates = matches.mid(0, 10);
-    return Error{QStringLiteral("ambiguous"),
+    return Error {QStringLiteral("ambiguous"),
         QStringLiteral("'%1' matches %2 nodes; use one of the ids listed").arg(text).arg(count)};
 }
 

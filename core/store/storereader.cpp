@@ -359,8 +359,8 @@ Result<QList<Edge>> StoreReader::edgesOfFile(const QString& path) const
 
 Result<QList<Reference>> StoreReader::referencesOfFile(const QString& path) const
 {
-    Result<QSqlQuery*> q = m_statements->run(QStringLiteral("references_of_file"),
-        QStringLiteral("SELECT data FROM refs WHERE file_path = ?"), {path});
+    Result<QSqlQuery*> q = m_statements->run(
+        QStringLiteral("references_of_file"), QStringLiteral("SELECT data FROM refs WHERE file_path = ?"), {path});
     if (!q)
         return q.error();
     QList<Reference> references;
@@ -368,7 +368,7 @@ Result<QList<Reference>> StoreReader::referencesOfFile(const QString& path) cons
         auto decoded = decodeReferences((*q)->value(0).toByteArray());
         if (!decoded) {
             (*q)->finish();
-            return Error{QStringLiteral("corrupt"), QStringLiteral("unreadable references of %1").arg(path)};
+            return Error {QStringLiteral("corrupt"), QStringLiteral("unreadable references of %1").arg(path)};
         }
         references = std::move(*decoded);
     }
@@ -388,7 +388,7 @@ Result<QHash<QString, QList<Reference>>> StoreReader::referencesByFile(Reference
         auto decoded = decodeReferences((*q)->value(1).toByteArray());
         if (!decoded) {
             (*q)->finish();
-            return Error{QStringLiteral("corrupt"), QStringLiteral("unreadable references of %1").arg(path)};
+            return Error {QStringLiteral("corrupt"), QStringLiteral("unreadable references of %1").arg(path)};
         }
         QList<Reference> ofKind;
         for (Reference& ref : *decoded) {

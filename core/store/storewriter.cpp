@@ -483,8 +483,7 @@ Status StoreWriter::Statements::prepareAll()
         {&insertEdge, "insert_edge",
             QStringLiteral("INSERT INTO edges(source_id, target_id, type, file_path, line, properties) "
                            "VALUES(?, ?, ?, ?, ?, ?)")},
-        {&insertRef, "insert_ref",
-            QStringLiteral("INSERT INTO refs(file_path, data) VALUES(?, ?)")},
+        {&insertRef, "insert_ref", QStringLiteral("INSERT INTO refs(file_path, data) VALUES(?, ?)")},
     };
     for (const auto& [statement, name, sql] : raw) {
         if (Status s = statement->prepare(sqlite, QString::fromLatin1(name), sql); !s)

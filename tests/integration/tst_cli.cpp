@@ -72,7 +72,9 @@ void TestCli::initTestCase()
     broken.close();
     QFile binary(m_project.filePath(QStringLiteral("src/app/blob.py")));
     QVERIFY(binary.open(QIODevice::WriteOnly));
-    binary.write(QByteArray("\x7f" "ELF\0\0\0\x01", 8));
+    binary.write(QByteArray("\x7f"
+                            "ELF\0\0\0\x01",
+        8));
     binary.close();
     QFile more(m_project.filePath(QStringLiteral("src/app/more.py")));
     QVERIFY(more.open(QIODevice::WriteOnly));
@@ -129,7 +131,8 @@ void TestCli::notIndexed()
 
 void TestCli::indexAndStatus()
 {
-    const Run run = mu({QStringLiteral("status"), QStringLiteral("--json")}, m_project.filePath(QStringLiteral("src/app")));
+    const Run run
+        = mu({QStringLiteral("status"), QStringLiteral("--json")}, m_project.filePath(QStringLiteral("src/app")));
     QCOMPARE(run.exitCode, 0);
     const QJsonObject status = run.json();
     QCOMPARE(status.value(u"project").toString(), QDir(m_project.path()).canonicalPath());
@@ -210,7 +213,7 @@ void TestCli::search()
     QVERIFY(results.size() >= 2);
     QCOMPARE(results.first().toObject().value(u"name").toString(), QStringLiteral("User"));
     const QJsonArray classes = mu({QStringLiteral("search"), QStringLiteral("user"), QStringLiteral("-t"),
-                                       QStringLiteral("class"), QStringLiteral("--json")},
+                                      QStringLiteral("class"), QStringLiteral("--json")},
         m_project.path())
                                    .json()
                                    .value(u"results")

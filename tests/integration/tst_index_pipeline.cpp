@@ -7,9 +7,9 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-#include <QTemporaryDir>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace mu;
@@ -68,7 +68,8 @@ QStringList graphDump(const QString& root)
     QStringList lines;
     auto files = (*reader)->files();
     for (const store::FileRecord& file : std::as_const(*files)) {
-        lines.append(QStringLiteral("file %1 %2 %3 %4").arg(file.path, file.language, toString(file.status)).arg(file.size));
+        lines.append(
+            QStringLiteral("file %1 %2 %3 %4").arg(file.path, file.language, toString(file.status)).arg(file.size));
         auto nodes = (*reader)->nodesInFile(file.path);
         for (const Node& n : std::as_const(*nodes)) {
             lines.append(QStringLiteral("node %1 %2 %3 %4-%5 c%6 %7")
@@ -80,7 +81,8 @@ QStringList graphDump(const QString& root)
         }
         auto edges = (*reader)->edgesOfFile(file.path);
         for (const Edge& e : std::as_const(*edges))
-            lines.append(QStringLiteral("edge %1 %2 -> %3 @%4").arg(toString(e.type), e.sourceId, e.targetId).arg(e.line));
+            lines.append(
+                QStringLiteral("edge %1 %2 -> %3 @%4").arg(toString(e.type), e.sourceId, e.targetId).arg(e.line));
     }
     auto stats = (*reader)->stats();
     lines.append(QStringLiteral("totals nodes=%1 edges=%2").arg(stats->nodes).arg(stats->edges));
@@ -189,14 +191,17 @@ void TestIndexPipeline::typescriptProjectEdges()
     const QString core = QStringLiteral("packages/core/src/");
     const QString app = QStringLiteral("packages/app/src/");
     const QStringList expected = {
-        QStringLiteral("calls fn:") + app + QStringLiteral("legacy.js:total -> fn:") + core + QStringLiteral("math.ts:add"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("legacy.js:total -> fn:") + core
+            + QStringLiteral("math.ts:add"),
         QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:Greeter.greet -> fn:") + core
             + QStringLiteral("logger.ts:Logger.log"),
-        QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:run -> fn:") + core + QStringLiteral("helpers.ts:helper"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:run -> fn:") + core
+            + QStringLiteral("helpers.ts:helper"),
         QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:run -> fn:") + core
             + QStringLiteral("logger.ts:Logger.log"),
         QStringLiteral("calls fn:") + app + QStringLiteral("main.ts:run -> fn:") + core + QStringLiteral("math.ts:add"),
-        QStringLiteral("calls fn:") + app + QStringLiteral("view.tsx:View -> fn:") + app + QStringLiteral("main.ts:run"),
+        QStringLiteral("calls fn:") + app + QStringLiteral("view.tsx:View -> fn:") + app
+            + QStringLiteral("main.ts:run"),
         QStringLiteral("imports mod:") + app + QStringLiteral("legacy.js -> mod:") + core + QStringLiteral("math.ts"),
         QStringLiteral("imports mod:") + app + QStringLiteral("main.ts -> ext:react"),
         QStringLiteral("imports mod:") + app + QStringLiteral("main.ts -> mod:") + core + QStringLiteral("helpers.ts"),
@@ -204,8 +209,10 @@ void TestIndexPipeline::typescriptProjectEdges()
         QStringLiteral("imports mod:") + app + QStringLiteral("view.tsx -> mod:") + app + QStringLiteral("main.ts"),
         QStringLiteral("imports mod:") + core + QStringLiteral("index.ts -> mod:") + core + QStringLiteral("logger.ts"),
         QStringLiteral("imports mod:") + core + QStringLiteral("index.ts -> mod:") + core + QStringLiteral("math.ts"),
-        QStringLiteral("inherits cls:") + app + QStringLiteral("main.ts:Greeter -> cls:") + core + QStringLiteral("logger.ts:Logger"),
-        QStringLiteral("uses fn:") + app + QStringLiteral("main.ts:run -> cls:") + core + QStringLiteral("logger.ts:Logger"),
+        QStringLiteral("inherits cls:") + app + QStringLiteral("main.ts:Greeter -> cls:") + core
+            + QStringLiteral("logger.ts:Logger"),
+        QStringLiteral("uses fn:") + app + QStringLiteral("main.ts:run -> cls:") + core
+            + QStringLiteral("logger.ts:Logger"),
     };
     const QStringList actual = crossFileEdges(dir.path());
     if (actual != expected)
@@ -226,16 +233,16 @@ void TestIndexPipeline::incrementalEqualsFresh()
     QCOMPARE(report.parsed, 1);
     QVERIFY2(report.linked >= 3, "util.py and its dependents service.py and deep.py are re-linked");
     verifyEqualsFreshIndex(dir.path());
-    QVERIFY(!crossFileEdges(dir.path()).contains(
-        QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/util.py:log")));
+    QVERIFY(!crossFileEdges(dir.path())
+                 .contains(QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/util.py:log")));
 
     // Bring the old name back: the dependents' calls resolve again.
     writeFile(dir.filePath(QStringLiteral("src/app/util.py")),
         "def log(message):\n    print(message)\n\n\ndef helper():\n    return log('helper')\n");
     indexTree(dir.path());
     verifyEqualsFreshIndex(dir.path());
-    QVERIFY(crossFileEdges(dir.path()).contains(
-        QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/util.py:log")));
+    QVERIFY(crossFileEdges(dir.path())
+                .contains(QStringLiteral("calls fn:src/app/service.py:UserService.create -> fn:src/app/util.py:log")));
 
     // Delete a module others import: its rows and every edge into it disappear.
     QVERIFY(QFile::remove(dir.filePath(QStringLiteral("src/app/models.py"))));
@@ -245,13 +252,15 @@ void TestIndexPipeline::incrementalEqualsFresh()
 
     // Add it back, plus a new module.
     copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/python_app/src/app"), dir.filePath(QStringLiteral("restore")));
-    QVERIFY(QFile::rename(dir.filePath(QStringLiteral("restore/models.py")), dir.filePath(QStringLiteral("src/app/models.py"))));
+    QVERIFY(QFile::rename(
+        dir.filePath(QStringLiteral("restore/models.py")), dir.filePath(QStringLiteral("src/app/models.py"))));
     QDir(dir.filePath(QStringLiteral("restore"))).removeRecursively();
-    writeFile(dir.filePath(QStringLiteral("src/app/extra.py")), "from .models import User\n\ndef make():\n    return User('x')\n");
+    writeFile(dir.filePath(QStringLiteral("src/app/extra.py")),
+        "from .models import User\n\ndef make():\n    return User('x')\n");
     indexTree(dir.path());
     verifyEqualsFreshIndex(dir.path());
-    QVERIFY(crossFileEdges(dir.path()).contains(
-        QStringLiteral("calls fn:src/app/extra.py:make -> fn:src/app/models.py:User.__init__")));
+    QVERIFY(crossFileEdges(dir.path())
+                .contains(QStringLiteral("calls fn:src/app/extra.py:make -> fn:src/app/models.py:User.__init__")));
 }
 
 void TestIndexPipeline::unchangedCostsOnlyAStat()
@@ -292,7 +301,8 @@ void TestIndexPipeline::crashBetweenPhasesIsRepaired()
         db.setDatabaseName(index::mubasePath(dir.path()));
         QVERIFY(db.open());
         QSqlQuery query(db);
-        QVERIFY(query.exec(QStringLiteral("DELETE FROM edges WHERE file_path = 'src/app/service.py' AND type != 'contains'")));
+        QVERIFY(query.exec(
+            QStringLiteral("DELETE FROM edges WHERE file_path = 'src/app/service.py' AND type != 'contains'")));
         QVERIFY(query.exec(QStringLiteral("UPDATE files SET linked = 0 WHERE path = 'src/app/service.py'")));
         db.close();
     }

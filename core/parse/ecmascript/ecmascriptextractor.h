@@ -9,8 +9,12 @@ namespace mu::parse {
 /// require and import()), call sites and type references. See SPEC §1.
 class EcmaScriptExtractor final : public Extractor {
 public:
-    enum class Dialect { JavaScript, TypeScript, Tsx };
-    explicit EcmaScriptExtractor(Dialect dialect) : m_dialect(dialect) {}
+    enum class Dialect {
+        JavaScript,
+        TypeScript,
+        Tsx
+    };
+    explicit EcmaScriptExtractor(Dialect dialect) : m_dialect(dialect) { }
     void extract(TSNode root, const SourceText& source, FileIndex& out) const override;
 
 private:

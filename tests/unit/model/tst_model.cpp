@@ -34,12 +34,18 @@ void TestModel::moduleQualifiedName_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("src layout") << "src/auth/service.py" << "auth.service";
-    QTest::newRow("package") << "pkg/__init__.py" << "pkg";
-    QTest::newRow("lib layout") << "lib/util.js" << "util";
-    QTest::newRow("index") << "web/components/index.tsx" << "web.components";
-    QTest::newRow("declaration file") << "types/node.d.ts" << "types.node";
-    QTest::newRow("top level") << "setup.py" << "setup";
+    QTest::newRow("src layout") << "src/auth/service.py"
+                                << "auth.service";
+    QTest::newRow("package") << "pkg/__init__.py"
+                             << "pkg";
+    QTest::newRow("lib layout") << "lib/util.js"
+                                << "util";
+    QTest::newRow("index") << "web/components/index.tsx"
+                           << "web.components";
+    QTest::newRow("declaration file") << "types/node.d.ts"
+                                      << "types.node";
+    QTest::newRow("top level") << "setup.py"
+                               << "setup";
 }
 
 void TestModel::moduleQualifiedName()
@@ -57,7 +63,13 @@ void TestModel::referencesRoundTrip()
     import.target = QStringLiteral("pkg.mod");
     import.line = 3;
     import.details = {{QStringLiteral("level"), 2},
-        {QStringLiteral("names"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("x")}}}}};
+        { QStringLiteral("names"),
+            QJsonArray {
+                QJsonObject {
+                    { QStringLiteral("name"),
+                        QStringLiteral("x") }
+                }
+            } }};
     Reference call;
     call.kind = Reference::Kind::Call;
     call.sourceId = QStringLiteral("fn:a.py:C.m");
@@ -66,7 +78,7 @@ void TestModel::referencesRoundTrip()
     call.receiverType = QStringLiteral("User");
     call.line = 10;
     call.column = 8;
-    const QList<Reference> references = {import, call, Reference{}};
+    const QList<Reference> references = {import, call, Reference {}};
     const auto decoded = decodeReferences(encodeReferences(references));
     QVERIFY(decoded);
     QCOMPARE(*decoded, references);
@@ -75,8 +87,8 @@ void TestModel::referencesRoundTrip()
 
 void TestModel::corruptReferencesAreRejected()
 {
-    QByteArray data = encodeReferences({Reference{Reference::Kind::Use, QStringLiteral("fn:a.py:f"),
-        QStringLiteral("User"), {}, {}, 1, 2, {}}});
+    QByteArray data = encodeReferences(
+        {Reference {Reference::Kind::Use, QStringLiteral("fn:a.py:f"), QStringLiteral("User"), {}, {}, 1, 2, {}}});
     QVERIFY(!decodeReferences(data.left(data.size() / 2)));
     QVERIFY(!decodeReferences(QByteArray("\x07garbage", 8)));
     QVERIFY(!decodeReferences(QByteArray()));

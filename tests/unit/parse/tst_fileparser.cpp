@@ -64,7 +64,9 @@ void TestFileParser::syntaxErrorKeepsThePartialTree()
 void TestFileParser::binaryFilesAreSkipped()
 {
     FileParser parser;
-    QByteArray bytes("\x7f" "ELF", 4);
+    QByteArray bytes("\x7f"
+                     "ELF",
+        4);
     bytes.append(QByteArray(100, '\0'));
     bytes.append("def not_code(): pass\n");
     const FileIndex index = parser.parse(QStringLiteral("lib.py"), bytes, language("python"));
@@ -79,14 +81,17 @@ void TestFileParser::latin1IsDecodedLosslessly()
 {
     FileParser parser;
     // "caf\xe9" is Latin-1 for "café": invalid as UTF-8.
-    const QByteArray bytes = "# -*- coding: latin-1 -*-\ndef caf\xe9():\n    \"\"\"Cr\xe8me br\xfbl\xe9" "e.\"\"\"\n    return '\xa9'\n";
+    const QByteArray bytes = "# -*- coding: latin-1 -*-\ndef caf\xe9():\n    \"\"\"Cr\xe8me br\xfbl\xe9"
+                             "e.\"\"\"\n    return '\xa9'\n";
     const FileIndex index = parser.parse(QStringLiteral("menu.py"), bytes, language("python"));
     QCOMPARE(index.encoding, QStringLiteral("latin-1"));
     QVERIFY(index.status == ParseStatus::Ok || index.status == ParseStatus::Partial);
     const Node* function = findNode(index, QStringLiteral("café"));
     QVERIFY2(function, "the Latin-1 name is decoded, not replaced");
     QCOMPARE(function->docstring, QStringLiteral("Crème brûlée."));
-    QCOMPARE(QString(function->docstring).toLatin1(), QByteArray("Cr\xe8me br\xfbl\xe9" "e."));
+    QCOMPARE(QString(function->docstring).toLatin1(),
+        QByteArray("Cr\xe8me br\xfbl\xe9"
+                   "e."));
 
     const FileIndex utf8 = parser.parse(QStringLiteral("ok.py"), "def caf\xc3\xa9(): pass\n", language("python"));
     QCOMPARE(utf8.encoding, QStringLiteral("utf-8"));
@@ -102,8 +107,8 @@ void TestFileParser::emptyAndCrlfFiles()
     QCOMPARE(empty.nodes.first().id, QStringLiteral("mod:pkg/__init__.py"));
     QCOMPARE(empty.lineCount, 0);
 
-    const FileIndex crlf
-        = parser.parse(QStringLiteral("w.js"), "// x\r\n\r\nfunction f() {\r\n  return 1;\r\n}\r\n", language("javascript"));
+    const FileIndex crlf = parser.parse(
+        QStringLiteral("w.js"), "// x\r\n\r\nfunction f() {\r\n  return 1;\r\n}\r\n", language("javascript"));
     QCOMPARE(crlf.lineCount, 5);
     const Node* f = findNode(crlf, QStringLiteral("f"));
     QVERIFY(f);
@@ -117,8 +122,8 @@ void TestFileParser::sizeCapSkipsHugeFiles()
     QByteArray minified;
     minified.reserve(5 * 1024 * 1024 + 64);
     for (int i = 0; minified.size() < 5 * 1024 * 1024; ++i)
-        minified += "function f" + QByteArray::number(i) + "(a,b){return a&&b?a+b:a||b}var v" + QByteArray::number(i) + "=f"
-            + QByteArray::number(i) + "(1,2);";
+        minified += "function f" + QByteArray::number(i) + "(a,b){return a&&b?a+b:a||b}var v" + QByteArray::number(i)
+            + "=f" + QByteArray::number(i) + "(1,2);";
     FileParser parser;
     const FileIndex index = parser.parse(QStringLiteral("dist/app.js"), minified, language("javascript"));
     QCOMPARE(toString(index.status), toString(ParseStatus::Skipped));
@@ -163,12 +168,16 @@ void TestFileParser::deepNestingDoesNotOverflow_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QByteArray>("source");
     QTest::newRow("python brackets") << "deep.py"
-                                     << "def f():\n    return " + QByteArray(kDepth, '[') + QByteArray(kDepth, ']') + "\n";
-    QTest::newRow("python calls") << "calls.py" << "def f():\n    return " + QByteArray(kDepth, 'g').replace("g", "g(")
+                                     << "def f():\n    return " + QByteArray(kDepth, '[') + QByteArray(kDepth, ']')
+            + "\n";
+    QTest::newRow("python calls") << "calls.py"
+                                  << "def f():\n    return " + QByteArray(kDepth, 'g').replace("g", "g(")
             + QByteArray(kDepth, ')') + "\n";
     QTest::newRow("javascript parens") << "deep.js"
-                                       << "function f() { return " + QByteArray(kDepth, '(') + "1" + QByteArray(kDepth, ')') + "; }\n";
-    QTest::newRow("typescript arrows") << "deep.ts" << "const f = " + QByteArray(kDepth / 4, 'x').replace("x", "() => ") + "1;\n";
+                                       << "function f() { return " + QByteArray(kDepth, '(') + "1"
+            + QByteArray(kDepth, ')') + "; }\n";
+    QTest::newRow("typescript arrows") << "deep.ts"
+                                       << "const f = " + QByteArray(kDepth / 4, 'x').replace("x", "() => ") + "1;\n";
     QTest::newRow("tsx elements") << "deep.tsx"
                                   << "export const V = () => " + QByteArray(kDepth / 10, 'x').replace("x", "<a>")
             + QByteArray(kDepth / 10, 'x').replace("x", "</a>") + ";\n";
@@ -178,7 +187,7 @@ void TestFileParser::deepNestingDoesNotOverflow()
 {
     QFETCH(QString, path);
     QFETCH(QByteArray, source);
-    FileParser parser(ParseOptions{8 * 1024 * 1024, std::chrono::minutes(10)});
+    FileParser parser(ParseOptions {8 * 1024 * 1024, std::chrono::minutes(10)});
     const FileIndex index = parser.parse(path, source, *LanguageRegistry::builtin().forPath(path));
     QVERIFY2(index.status == ParseStatus::Ok || index.status == ParseStatus::Partial, qPrintable(index.error));
     QVERIFY(!index.nodes.isEmpty());

@@ -254,7 +254,8 @@ private Q_SLOTS:
             QVERIFY(query.exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
                                               "WHERE i < 4000) INSERT INTO filler SELECT randomblob(300) FROM n")));
         }
-        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+        QVERIFY(
+            !QFileInfo::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
         {
             QFile file(path);
             QVERIFY(file.open(QIODevice::ReadWrite));
