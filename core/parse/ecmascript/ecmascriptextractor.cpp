@@ -1,5 +1,7 @@
 #include "parse/ecmascript/ecmascriptextractor.h"
 
+#include <optional>
+
 #include "parse/complexity.h"
 #include "parse/treewalk.h"
 
@@ -346,6 +348,16 @@ private:
 
     bool isClassMember(qsizetype bodyIndex) const;
     void visitClass(TSNode node);
+    /// The start shared by named type declarations (interface, enum, type alias, namespace):
+    /// placement, name, body, and a class node with location, signature and docstring. nullopt
+    /// for an unnamed one or one inside a class body, which only opens an anonymous scope.
+    struct TypeDeclaration {
+        Placement placement;
+        TSNode nameNode;
+        TSNode body;
+        Node node;
+    };
+    std::optional<TypeDeclaration> beginTypeDeclaration(TSNode node, const char* kind, bool climbAmbient);
     void visitInterface(TSNode node);
     void visitEnum(TSNode node);
     void visitTypeAlias(TSNode node);
@@ -942,34 +954,42 @@ void Walker::scanClassBody(TSNode body, Scope& classScope, QJsonArray& attribute
     });
 }
 
-void Walker::visitInterface(TSNode node)
+std::optional<Walker::TypeDeclaration> Walker::beginTypeDeclaration(TSNode node, const char* kind, bool climbAmbient)
 {
     const qsizetype index = current();
     const TSNode nameNode = fieldOf(node, "name");
     if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
         pushAnonymous(node);
-        return;
+        return std::nullopt;
     }
-    const Placement placement {index, climbWrappers(index, false)};
-    Node iface;
-    iface.type = NodeType::Class;
-    iface.kind = QStringLiteral("interface");
-    placeNode(iface, placement);
-    const TSNode body = fieldOf(node, "body");
-    iface.signature = signatureText(
-        signatureStart(placement), ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body));
-    iface.docstring = docstringFor(placement);
+    TypeDeclaration declaration {{index, climbWrappers(index, climbAmbient)}, nameNode, fieldOf(node, "body"), {}};
+    Node& type = declaration.node;
+    type.type = NodeType::Class;
+    type.kind = QString::fromLatin1(kind);
+    placeNode(type, declaration.placement);
+    type.signature = signatureText(signatureStart(declaration.placement),
+        ts_node_is_null(declaration.body) ? ts_node_end_byte(node) : ts_node_start_byte(declaration.body));
+    type.docstring = docstringFor(declaration.placement);
+    return declaration;
+}
+
+void Walker::visitInterface(TSNode node)
+{
+    auto declaration = beginTypeDeclaration(node, "interface", false);
+    if (!declaration)
+        return;
     QJsonObject properties;
     const QJsonArray typeParams = typeParameters(node);
     if (!typeParams.isEmpty())
         properties.insert(QStringLiteral("type_parameters"), typeParams);
-    if (isType(nodeAt(index - 1), "export_statement"))
+    if (isType(nodeAt(declaration->placement.declIndex - 1), "export_statement"))
         properties.insert(QStringLiteral("is_exported"), true);
-    const QString id = addNode(std::move(iface), nodeText(m_source, nameNode), Scope::Kind::Class, node);
+    const QString id
+        = addNode(std::move(declaration->node), nodeText(m_source, declaration->nameNode), Scope::Kind::Class, node);
     addHeritage(node, id, properties);
     QJsonArray attributes;
-    if (!ts_node_is_null(body))
-        scanClassBody(body, scope(), attributes);
+    if (!ts_node_is_null(declaration->body))
+        scanClassBody(declaration->body, scope(), attributes);
     if (!attributes.isEmpty())
         properties.insert(QStringLiteral("attributes"), attributes);
     m_builder.find(id)->properties = properties;
@@ -977,23 +997,11 @@ void Walker::visitInterface(TSNode node)
 
 void Walker::visitEnum(TSNode node)
 {
-    const qsizetype index = current();
-    const TSNode nameNode = fieldOf(node, "name");
-    if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
-        pushAnonymous(node);
+    auto declaration = beginTypeDeclaration(node, "enum", false);
+    if (!declaration)
         return;
-    }
-    const Placement placement {index, climbWrappers(index, false)};
-    Node enumNode;
-    enumNode.type = NodeType::Class;
-    enumNode.kind = QStringLiteral("enum");
-    placeNode(enumNode, placement);
-    const TSNode body = fieldOf(node, "body");
-    enumNode.signature = signatureText(
-        signatureStart(placement), ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body));
-    enumNode.docstring = docstringFor(placement);
     QJsonArray members;
-    eachNamedChild(body, [&](TSNode member) {
+    eachNamedChild(declaration->body, [&](TSNode member) {
         if (isType(member, "enum_assignment"))
             members.append(memberName(m_source, fieldOf(member, "name")));
         else if (isAnyOf(member, {"property_identifier", "string", "number"}))
@@ -1003,64 +1011,43 @@ void Walker::visitEnum(TSNode node)
     properties.insert(QStringLiteral("members"), members);
     if (hasToken(node, "const"))
         properties.insert(QStringLiteral("is_const"), true);
-    if (isType(nodeAt(index - 1), "export_statement"))
+    if (isType(nodeAt(declaration->placement.declIndex - 1), "export_statement"))
         properties.insert(QStringLiteral("is_exported"), true);
-    enumNode.properties = properties;
-    addNode(std::move(enumNode), nodeText(m_source, nameNode), Scope::Kind::Class, node);
+    declaration->node.properties = properties;
+    addNode(std::move(declaration->node), nodeText(m_source, declaration->nameNode), Scope::Kind::Class, node);
 }
 
 void Walker::visitTypeAlias(TSNode node)
 {
-    const qsizetype index = current();
-    const TSNode nameNode = fieldOf(node, "name");
-    if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
-        pushAnonymous(node);
+    auto declaration = beginTypeDeclaration(node, "type", false);
+    if (!declaration)
         return;
-    }
-    const Placement placement {index, climbWrappers(index, false)};
-    Node alias;
-    alias.type = NodeType::Class;
-    alias.kind = QStringLiteral("type");
-    placeNode(alias, placement);
-    alias.signature = signatureText(signatureStart(placement), ts_node_end_byte(node));
-    alias.docstring = docstringFor(placement);
     QJsonObject properties;
     const QJsonArray typeParams = typeParameters(node);
     if (!typeParams.isEmpty())
         properties.insert(QStringLiteral("type_parameters"), typeParams);
-    if (isType(nodeAt(index - 1), "export_statement"))
+    if (isType(nodeAt(declaration->placement.declIndex - 1), "export_statement"))
         properties.insert(QStringLiteral("is_exported"), true);
-    alias.properties = properties;
-    addNode(std::move(alias), nodeText(m_source, nameNode), Scope::Kind::Class, node);
+    declaration->node.properties = properties;
+    addNode(std::move(declaration->node), nodeText(m_source, declaration->nameNode), Scope::Kind::Class, node);
 }
 
 void Walker::visitNamespace(TSNode node)
 {
-    const qsizetype index = current();
-    const TSNode nameNode = fieldOf(node, "name");
-    if (ts_node_is_null(nameNode) || scope().kind == Scope::Kind::Class) {
-        pushAnonymous(node);
+    auto declaration = beginTypeDeclaration(node, "namespace", true);
+    if (!declaration)
         return;
-    }
+    const TSNode nameNode = declaration->nameNode;
     const QString name = isType(nameNode, "string") ? stringContent(m_source, nameNode) : nodeLine(m_source, nameNode);
-    const Placement placement {index, climbWrappers(index, true)};
-    Node ns;
-    ns.type = NodeType::Class;
-    ns.kind = QStringLiteral("namespace");
-    placeNode(ns, placement);
-    const TSNode body = fieldOf(node, "body");
-    ns.signature = signatureText(
-        signatureStart(placement), ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body));
-    ns.docstring = docstringFor(placement);
     QJsonObject properties;
-    for (qsizetype i = placement.outerIndex; i < index; ++i) {
+    for (qsizetype i = declaration->placement.outerIndex; i < declaration->placement.declIndex; ++i) {
         if (isType(nodeAt(i), "export_statement"))
             properties.insert(QStringLiteral("is_exported"), true);
         if (isType(nodeAt(i), "ambient_declaration"))
             properties.insert(QStringLiteral("is_ambient"), true);
     }
-    ns.properties = properties;
-    addNode(std::move(ns), name, Scope::Kind::Namespace, node);
+    declaration->node.properties = properties;
+    addNode(std::move(declaration->node), name, Scope::Kind::Namespace, node);
 }
 
 void Walker::visitFunctionDeclaration(TSNode node)
