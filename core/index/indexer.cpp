@@ -90,7 +90,7 @@ ParseOutcome parseCandidate(
         outcome.index.path = file.path;
         outcome.index.language = language ? language->id : QString();
         outcome.index.size = file.size;
-        outcome.index.mtimeNs = file.mtimeNs;
+        outcome.index.mtimeNs = 0; // never matches a real stat: the next run tries again
         outcome.index.status = ParseStatus::Failed;
         outcome.index.error = QStringLiteral("cannot read: %1").arg(f.errorString());
         return outcome;
@@ -112,6 +112,12 @@ ParseOutcome parseCandidate(
     outcome.index = parser.parse(file.path, bytes, *language);
     outcome.index.mtimeNs = file.mtimeNs;
     return outcome;
+}
+
+/// Whether a file with this status has rows (a module node and below) in the graph.
+bool hasModule(ParseStatus status)
+{
+    return status == ParseStatus::Ok || status == ParseStatus::Partial;
 }
 
 /// The part of a FileIndex the link phase needs, kept after the rest is written and freed.
@@ -194,6 +200,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     moduleSetChanged = moduleSetChanged || !removed.isEmpty();
 
     report.scanMs = timer.elapsed();
+    if (m_options.afterScanForTest)
+        m_options.afterScanForTest();
 
     // 2. Parse on the pool; write on this thread in batches while parsing goes on.
     QThreadPool pool;
@@ -249,7 +257,12 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
                 ++report.stamped;
                 stamps.append({outcome->file.path, outcome->file.size, outcome->file.mtimeNs});
                 break;
-            case ParseOutcome::Kind::Parsed:
+            case ParseOutcome::Kind::Parsed: {
+                // A file gaining or losing its module node (it failed or was skipped before, or
+                // is now) changes what imports resolve to, as adding or removing a file does.
+                const auto before = known.constFind(outcome->file.path);
+                if (before != known.constEnd() && hasModule(before->status) != hasModule(outcome->index.status))
+                    moduleSetChanged = true;
                 ++report.parsed;
                 if (outcome->index.status == ParseStatus::Skipped)
                     ++report.skipped;
@@ -257,6 +270,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
                     ++report.errors;
                 batch.append(std::move(outcome->index));
                 break;
+            }
             }
             if (progress)
                 progress({done, total});

@@ -19,6 +19,9 @@ struct IndexOptions {
     int maxBatchFiles = 200;
     parse::ParseOptions parse;
     ScanOptions scan;
+    /// Test hook: runs on the indexing thread after the scan, before any file is read, so tests
+    /// can change the tree mid-run (files that vanish or become unreadable).
+    std::function<void()> afterScanForTest;
 };
 
 /// What an index run did.

@@ -4,6 +4,7 @@
 #include "store/storereader.h"
 
 #include <QDateTime>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -11,6 +12,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace mu;
 
@@ -141,6 +144,7 @@ private Q_SLOTS:
     void incrementalEqualsFresh();
     void unchangedCostsOnlyAStat();
     void crashBetweenPhasesIsRepaired();
+    void filesChangingMidRun();
 };
 
 void TestIndexPipeline::pythonProjectEdges()
@@ -310,6 +314,45 @@ void TestIndexPipeline::crashBetweenPhasesIsRepaired()
     const index::IndexReport report = indexTree(dir.path());
     QCOMPARE(report.linked, 1);
     QCOMPARE(crossFileEdges(dir.path()), before);
+}
+
+void TestIndexPipeline::filesChangingMidRun()
+{
+    // Between the scan and the read, one file vanishes and one becomes unreadable: the run
+    // finishes, the vanished file leaves no rows, the unreadable one is recorded with its error.
+    QTemporaryDir dir;
+    copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/python_app"), dir.path());
+    const QString vanishing = dir.filePath(QStringLiteral("scripts/helpers.py"));
+    const QString locked = dir.filePath(QStringLiteral("src/app/util.py"));
+    const bool canLock = geteuid() != 0; // root reads anything
+    index::IndexOptions options;
+    options.jobs = 2;
+    options.afterScanForTest = [&] {
+        QVERIFY(QFile::remove(vanishing));
+        if (canLock)
+            QVERIFY(QFile::setPermissions(locked, QFileDevice::Permissions()));
+    };
+    auto report = index::Indexer(dir.path(), options).run();
+    QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+    QCOMPARE(report->scanned, 8);
+    QCOMPARE(report->removed, 0); // never stored, so nothing to remove
+    auto reader = store::StoreReader::open(index::mubasePath(dir.path()));
+    QVERIFY(reader);
+    auto vanished = (*reader)->file(QStringLiteral("scripts/helpers.py"));
+    QVERIFY(vanished);
+    QVERIFY(!vanished->has_value());
+    auto stats = (*reader)->stats();
+    QCOMPARE(stats->files, 7);
+    if (canLock) {
+        auto record = (*reader)->file(QStringLiteral("src/app/util.py"));
+        QVERIFY(record && record->has_value());
+        QCOMPARE(toString((*record)->status), QStringLiteral("failed"));
+        QVERIFY2((*record)->error.startsWith(QStringLiteral("cannot read")), qPrintable((*record)->error));
+        QFile::setPermissions(locked, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    }
+    // The next run converges: the tree as it is now.
+    indexTree(dir.path());
+    verifyEqualsFreshIndex(dir.path());
 }
 
 QTEST_GUILESS_MAIN(TestIndexPipeline)
