@@ -114,6 +114,8 @@ ParseOutcome parseCandidate(
     return outcome;
 }
 
+constexpr int kCheckpointAfterFiles = 100;
+
 /// Whether a file with this status has rows (a module node and below) in the graph.
 bool hasModule(ParseStatus status)
 {
@@ -374,7 +376,9 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     report.linked = int(toLink.size());
     report.linkMs = timer.elapsed() - report.scanMs - report.parseMs;
     report.revision = writer.revision();
-    if (report.parsed + report.removed > 0) {
+    // After bulk work, fold the WAL into the database now; small updates leave it to SQLite's
+    // automatic checkpoints rather than paying a full one (and its fsync) per edit.
+    if (report.parsed + report.removed >= kCheckpointAfterFiles) {
         if (Status status = writer.checkpoint(); !status)
             qCWarning(lcIndex) << "checkpoint failed:" << status.error().message;
     }
