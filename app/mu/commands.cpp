@@ -43,17 +43,19 @@ const QCommandLineOption kProjectOption({QStringLiteral("C"), QStringLiteral("pr
     QStringLiteral("Use the index of DIR instead of the nearest one above the working directory."),
     QStringLiteral("DIR"));
 
-/// Resolves NODE with SPEC §2's rules; prints candidates on ambiguity.
-Result<Node> resolveNode(const store::StoreReader& reader, const QString& text)
+/// Resolves NODE with SPEC §2's rules. On failure prints the error, then the candidates when
+/// the name was ambiguous, and returns nullopt.
+std::optional<Node> resolveNodeOrReport(const store::StoreReader& reader, const QString& text)
 {
     store::NodeResolver resolver(reader);
     auto node = resolver.resolve(text);
-    if (!node && node.error().code == u"ambiguous") {
-        for (const Node& candidate : resolver.candidates())
-            std::fprintf(stderr, "  %s  %s\n", qPrintable(candidate.id),
-                qPrintable(dim(candidate.filePath + u':' + QString::number(candidate.lineStart))));
-    }
-    return node;
+    if (node)
+        return *node;
+    fail(node.error(), node.error().code == u"not_found" ? QStringLiteral("try 'mu search %1'").arg(text) : QString());
+    for (const Node& candidate : resolver.candidates())
+        std::fprintf(stderr, "  %s  %s\n", qPrintable(candidate.id),
+            qPrintable(dim(candidate.filePath + u':' + QString::number(candidate.lineStart))));
+    return std::nullopt;
 }
 
 } // namespace
@@ -192,9 +194,9 @@ int runShow(const QStringList& arguments)
     auto reader = openProject(parser.value(kProjectOption));
     if (!reader)
         return fail(reader.error());
-    auto node = resolveNode(**reader, parser.positionalArguments().first());
+    const auto node = resolveNodeOrReport(**reader, parser.positionalArguments().first());
     if (!node)
-        return fail(node.error());
+        return kExitUserError;
     auto outgoing = (*reader)->edgesFrom(node->id);
     auto incoming = (*reader)->edgesTo(node->id);
     if (!outgoing || !incoming)
@@ -255,9 +257,9 @@ int runRead(const QStringList& arguments)
     auto reader = openProject(parser.value(kProjectOption), &root);
     if (!reader)
         return fail(reader.error());
-    auto node = resolveNode(**reader, parser.positionalArguments().first());
+    const auto node = resolveNodeOrReport(**reader, parser.positionalArguments().first());
     if (!node)
-        return fail(node.error());
+        return kExitUserError;
     if (node->filePath.isEmpty())
         return fail({QStringLiteral("no_source"), QStringLiteral("%1 is external: it has no source").arg(node->id)});
     QFile file(root + u'/' + node->filePath);
