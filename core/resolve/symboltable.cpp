@@ -55,7 +55,9 @@ ModuleSymbols ModuleSymbols::from(const QString& path, const QList<Node>& nodes,
 void SymbolTable::insert(ModuleSymbols symbols)
 {
     QString path = symbols.path;
-    m_modules.insert(path, std::make_shared<const ModuleSymbols>(std::move(symbols)));
+    // A file without a module node (skipped, failed) is not a module anything can resolve to.
+    m_modules.insert(
+        path, symbols.moduleId.isEmpty() ? nullptr : std::make_shared<const ModuleSymbols>(std::move(symbols)));
 }
 
 const ModuleSymbols* SymbolTable::module(const QString& path)

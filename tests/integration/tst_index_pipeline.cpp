@@ -145,6 +145,7 @@ private Q_SLOTS:
     void unchangedCostsOnlyAStat();
     void crashBetweenPhasesIsRepaired();
     void filesChangingMidRun();
+    void importOfASkippedFileHasNoTarget();
 };
 
 void TestIndexPipeline::pythonProjectEdges()
@@ -353,6 +354,20 @@ void TestIndexPipeline::filesChangingMidRun()
     // The next run converges: the tree as it is now.
     indexTree(dir.path());
     verifyEqualsFreshIndex(dir.path());
+}
+
+void TestIndexPipeline::importOfASkippedFileHasNoTarget()
+{
+    // A module that exists but has no rows (binary here) resolves to nothing: no edge to "".
+    QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("blob.py")), QByteArray("\0\0\0binary", 9));
+    writeFile(dir.filePath(QStringLiteral("user.py")), "import blob\n\ndef f():\n    blob.g()\n");
+    const index::IndexReport report = indexTree(dir.path());
+    QCOMPARE(report.skipped, 1);
+    const QStringList edges = crossFileEdges(dir.path());
+    for (const QString& edge : edges)
+        QVERIFY2(!edge.endsWith(QStringLiteral("-> ")), qPrintable(edge));
+    QVERIFY2(edges.isEmpty(), qPrintable(edges.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(TestIndexPipeline)
