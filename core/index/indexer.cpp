@@ -173,7 +173,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         return knownFiles.error();
     QHash<QString, store::FileRecord> known;
     for (store::FileRecord& record : *knownFiles)
-        known.insert(record.path, std::move(record));
+        known.emplace(QString(record.path), std::move(record)); // QHash::insert would copy
 
     QList<ScannedFile> candidates;
     QSet<QString> present;
@@ -230,7 +230,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
             for (FileIndex& index : batch) {
                 LinkInput input {resolve::ModuleSymbols::from(index.path, index.nodes, index.references),
                     std::move(index.references)};
-                linkInputs.insert(index.path, std::move(input));
+                linkInputs.emplace(index.path, std::move(input));
             }
             batch.clear();
         }
@@ -338,7 +338,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         if (!nodes || !references || nodes->isEmpty())
             return std::nullopt;
         resolve::ModuleSymbols module = resolve::ModuleSymbols::from(path, *nodes, *references);
-        storedReferences.insert(path, std::move(*references));
+        storedReferences.emplace(path, std::move(*references));
         return module;
     });
     for (auto it = linkInputs.begin(); it != linkInputs.end(); ++it)

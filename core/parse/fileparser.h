@@ -15,7 +15,7 @@ struct Language;
 
 /// Limits applied to every file parse.
 struct ParseOptions {
-    qint64 maxFileBytes = 2 * 1024 * 1024;
+    qint64 maxFileBytes = qint64(2) * 1024 * 1024;
     std::chrono::milliseconds timeout {20000};
 };
 
