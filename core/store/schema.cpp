@@ -242,13 +242,16 @@ Status migrate(QSqlDatabase& db)
     return {};
 }
 
-QStringList splitIdentifier(QStringView text)
+namespace {
+
+/// Calls `word(view)` for each word of an identifier (camelCase, snake_case, acronyms, digits),
+/// without allocating; the views point into `text`.
+template<typename Word> void forEachWord(QStringView text, Word&& word)
 {
-    QStringList words;
     qsizetype start = -1;
     const auto flush = [&](qsizetype end) {
         if (start >= 0 && end > start)
-            words.append(text.sliced(start, end - start).toString().toLower());
+            word(text.sliced(start, end - start));
         start = -1;
     };
     for (qsizetype i = 0; i < text.size(); ++i) {
@@ -274,28 +277,54 @@ QStringList splitIdentifier(QStringView text)
         }
     }
     flush(text.size());
+}
+
+/// True when `terms` (space-separated) already holds `word`, compared case-insensitively.
+bool hasTerm(QStringView terms, QStringView word)
+{
+    for (qsizetype from = 0; from <= terms.size();) {
+        qsizetype end = terms.indexOf(u' ', from);
+        if (end < 0)
+            end = terms.size();
+        if (terms.sliced(from, end - from).compare(word, Qt::CaseInsensitive) == 0)
+            return true;
+        from = end + 1;
+    }
+    return false;
+}
+
+} // namespace
+
+QStringList splitIdentifier(QStringView text)
+{
+    QStringList words;
+    forEachWord(text, [&](QStringView word) { words.append(word.toString().toLower()); });
     return words;
 }
 
 QString searchTerms(QStringView name, QStringView qualifiedName, QStringView filePath)
 {
-    QStringList terms;
-    QSet<QString> seen;
-    const auto addIdentifier = [&](QStringView identifier) {
-        const QStringList words = splitIdentifier(identifier);
-        if (words.size() < 2)
+    // Runs for every node written: one output string, no intermediate lists or sets.
+    QString terms;
+    const auto append = [&](QStringView term, bool lower) {
+        if (hasTerm(terms, term))
             return;
-        const QString whole = identifier.toString();
-        if (!seen.contains(whole)) {
-            seen.insert(whole);
-            terms.append(whole);
+        if (!terms.isEmpty())
+            terms += u' ';
+        const qsizetype from = terms.size();
+        terms += term;
+        if (lower) {
+            for (qsizetype i = from; i < terms.size(); ++i)
+                terms[i] = terms[i].toLower();
         }
-        for (const QString& word : words) {
-            if (!seen.contains(word)) {
-                seen.insert(word);
-                terms.append(word);
-            }
-        }
+    };
+    const auto addIdentifier = [&](QStringView identifier) {
+        int words = 0;
+        forEachWord(identifier, [&](QStringView) { ++words; });
+        if (words < 2) // a single word is already a token of the name columns
+            return;
+        append(identifier, false);
+        forEachWord(identifier, [&](QStringView word) { append(word, true); });
     };
     const auto isSeparator = [](QChar c) { return !c.isLetterOrNumber() && c != u'_'; };
     const auto addAll = [&](QStringView text) {
@@ -313,7 +342,7 @@ QString searchTerms(QStringView name, QStringView qualifiedName, QStringView fil
         addAll(qualifiedName);
     const qsizetype slash = filePath.lastIndexOf(u'/');
     addAll(slash >= 0 ? filePath.sliced(slash + 1) : filePath);
-    return terms.join(u' ');
+    return terms;
 }
 
 } // namespace mu::store::schema

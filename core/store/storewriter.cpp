@@ -9,10 +9,12 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStringEncoder>
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace mu::store {
 
@@ -121,14 +123,23 @@ public:
         return {};
     }
 
-    /// Binds NULL for an empty text unless `notNull`. constData() (never null, no detach) rather
-    /// than utf16(), which reallocates literals to terminate them.
-    void bindText(int column, const QString& text, bool notNull = false)
+    /// Binds NULL for an empty text unless `notNull`. The text is encoded to UTF-8 (the database's
+    /// encoding) into a buffer kept per column, so a row costs no allocation once the buffers
+    /// have grown; binding UTF-16 made SQLite allocate and convert every value.
+    void bindText(int column, QStringView text, bool notNull = false)
     {
-        if (text.isEmpty() && !notNull)
+        if (text.isEmpty() && !notNull) {
             sqlite3_bind_null(m_stmt, column);
-        else
-            sqlite3_bind_text16(m_stmt, column, text.constData(), int(text.size() * 2), SQLITE_STATIC);
+            return;
+        }
+        if (qsizetype(m_buffers.size()) < column)
+            m_buffers.resize(column);
+        QByteArray& buffer = m_buffers[column - 1];
+        const qsizetype capacity = text.size() * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+        if (buffer.size() < capacity)
+            buffer.resize(capacity);
+        char* end = m_encoder.appendToBuffer(buffer.data(), text);
+        sqlite3_bind_text(m_stmt, column, buffer.constData(), int(end - buffer.constData()), SQLITE_STATIC);
     }
     void bindInt(int column, qint64 value) { sqlite3_bind_int64(m_stmt, column, value); }
     /// The bytes must outlive step().
@@ -158,6 +169,8 @@ private:
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_stmt = nullptr;
     QString m_name;
+    std::vector<QByteArray> m_buffers;
+    QStringEncoder m_encoder {QStringEncoder::Utf8, QStringEncoder::Flag::Stateless};
 };
 
 struct OldNode {
