@@ -58,6 +58,32 @@ std::optional<Node> resolveNodeOrReport(const store::StoreReader& reader, const 
     return std::nullopt;
 }
 
+/// Appends `.mu/` to DIR/.gitignore unless a line already ignores it (SPEC §11: only when asked).
+Status addToGitignore(const QString& dir)
+{
+    QFile file(QDir(dir).filePath(QStringLiteral(".gitignore")));
+    QByteArray content;
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly))
+            return Error {
+                QStringLiteral("io"), QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString())};
+        content = file.readAll();
+        file.close();
+    }
+    for (const QByteArray& line : content.split('\n')) {
+        const QByteArray entry = line.trimmed();
+        if (entry == ".mu" || entry == ".mu/" || entry == "/.mu" || entry == "/.mu/")
+            return {};
+    }
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Append))
+        return Error {
+            QStringLiteral("io"), QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString())};
+    if (!content.isEmpty() && !content.endsWith('\n'))
+        file.write("\n");
+    file.write(".mu/\n");
+    return {};
+}
+
 } // namespace
 
 int runIndex(const QStringList& arguments)
@@ -70,7 +96,8 @@ int runIndex(const QStringList& arguments)
         QStringLiteral("Parse threads (default: one per core)."), QStringLiteral("N"));
     const QCommandLineOption quiet(
         {QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Print nothing but errors."));
-    parser.addOptions({force, jobs, quiet, kJsonOption});
+    const QCommandLineOption gitignore(QStringLiteral("gitignore"), QStringLiteral("Add .mu/ to DIR/.gitignore."));
+    parser.addOptions({force, jobs, quiet, gitignore, kJsonOption});
     if (int code = parseOrExit(parser, arguments, QStringLiteral("Build or update a project's graph (.mu/mubase)."));
         code >= 0)
         return code;
@@ -92,6 +119,10 @@ int runIndex(const QStringList& arguments)
     bar.finish();
     if (!report)
         return fail(report.error());
+    if (parser.isSet(gitignore)) {
+        if (Status status = addToGitignore(dir); !status)
+            return fail(status.error());
+    }
 
     if (parser.isSet(kJsonOption)) {
         printJson({{QStringLiteral("scanned"), report->scanned}, {QStringLiteral("parsed"), report->parsed},

@@ -2,6 +2,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void showResolvesNodes();
     void readPrintsSource();
     void search();
+    void gitignoreOnlyWhenAsked();
 
 private:
     QTemporaryDir m_project;
@@ -225,6 +227,27 @@ void TestCli::search()
                  m_project.path())
                  .exitCode,
         0);
+}
+
+void TestCli::gitignoreOnlyWhenAsked()
+{
+    QTemporaryDir dir;
+    QFile source(dir.filePath(QStringLiteral("a.py")));
+    QVERIFY(source.open(QIODevice::WriteOnly));
+    source.write("def f():\n    pass\n");
+    source.close();
+    QCOMPARE(mu({QStringLiteral("index"), dir.path(), QStringLiteral("-q")}).exitCode, 0);
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral(".gitignore"))));
+
+    QFile gitignore(dir.filePath(QStringLiteral(".gitignore")));
+    QVERIFY(gitignore.open(QIODevice::WriteOnly));
+    gitignore.write("build/"); // no trailing newline
+    gitignore.close();
+    for (int i = 0; i < 2; ++i) // twice: the entry is added once
+        QCOMPARE(
+            mu({QStringLiteral("index"), dir.path(), QStringLiteral("--gitignore"), QStringLiteral("-q")}).exitCode, 0);
+    QVERIFY(gitignore.open(QIODevice::ReadOnly));
+    QCOMPARE(gitignore.readAll(), QByteArray("build/\n.mu/\n"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
