@@ -35,7 +35,8 @@ struct ParseOutcome {
     };
     Kind kind = Kind::Parsed;
     ScannedFile file;
-    FileIndex index; ///< Kind::Parsed only
+    FileIndex index;                ///< Kind::Parsed only
+    resolve::ModuleSymbols symbols; ///< of `index`, computed on the pool thread too
 };
 
 /// Bounded hand-over from the parse pool to the writer (calling) thread.
@@ -111,6 +112,7 @@ ParseOutcome parseCandidate(
     parser.setOptions(options);
     outcome.index = parser.parse(file.path, bytes, *language);
     outcome.index.mtimeNs = file.mtimeNs;
+    outcome.symbols = resolve::ModuleSymbols::from(file.path, outcome.index.nodes, outcome.index.references);
     return outcome;
 }
 
@@ -218,6 +220,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
 
     QHash<QString, LinkInput> linkInputs;
     QList<FileIndex> batch;
+    QList<resolve::ModuleSymbols> batchSymbols; // batch[i]'s symbols
     QList<store::FileStamp> stamps;
     QElapsedTimer batchTimer;
     batchTimer.start();
@@ -227,12 +230,12 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
             if (!commit)
                 return commit.error();
             report.changes.append(commit->changes);
-            for (FileIndex& index : batch) {
-                LinkInput input {resolve::ModuleSymbols::from(index.path, index.nodes, index.references),
-                    std::move(index.references)};
-                linkInputs.emplace(index.path, std::move(input));
+            for (qsizetype i = 0; i < batch.size(); ++i) {
+                LinkInput input {std::move(batchSymbols[i]), std::move(batch[i].references)};
+                linkInputs.emplace(batch[i].path, std::move(input));
             }
             batch.clear();
+            batchSymbols.clear();
         }
         if (!stamps.isEmpty()) {
             if (Status status = writer.stampFiles(stamps); !status)
@@ -271,6 +274,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
                 else if (outcome->index.status != ParseStatus::Ok)
                     ++report.errors;
                 batch.append(std::move(outcome->index));
+                batchSymbols.append(std::move(outcome->symbols));
                 break;
             }
             }
