@@ -118,6 +118,34 @@ ParseOutcome parseCandidate(
 
 constexpr int kCheckpointAfterFiles = 100;
 
+/// A package `__init__.py` or an `index.*` module: files whose names others reach through.
+bool isBarrel(const QString& path)
+{
+    const QString name = path.section(u'/', -1);
+    return name == u"__init__.py" || name.startsWith(u"index.");
+}
+
+/// The barrel modules that import `paths`, directly or through other barrels (bounded depth).
+Result<QStringList> barrelsReaching(const store::StoreReader& reader, const QStringList& paths)
+{
+    constexpr int kMaxDepth = 4;
+    QStringList found;
+    QStringList frontier = paths;
+    for (int depth = 0; depth < kMaxDepth && !frontier.isEmpty(); ++depth) {
+        auto importers = reader.importersOf(frontier);
+        if (!importers)
+            return importers.error();
+        frontier.clear();
+        for (const QString& importer : std::as_const(*importers)) {
+            if (isBarrel(importer) && !found.contains(importer) && !paths.contains(importer)) {
+                found.append(importer);
+                frontier.append(importer);
+            }
+        }
+    }
+    return found;
+}
+
 /// Whether a file with this status has rows (a module node and below) in the graph.
 bool hasModule(ParseStatus status)
 {
@@ -224,8 +252,28 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     QList<store::FileStamp> stamps;
     QElapsedTimer batchTimer;
     batchTimer.start();
+    // Files whose interface (what other files resolve through them) changed: only their
+    // dependents need re-linking. Compared before the old rows are replaced.
+    QSet<QString> interfaceChanged;
+    const auto noteInterfaceChanges = [&]() -> Status {
+        if (m_options.force || moduleSetChanged)
+            return {}; // everything is re-linked anyway
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            const QString& path = batch[i].path;
+            auto nodes = reader.symbolNodes(path);
+            auto references = reader.referencesOfFile(path);
+            if (!nodes || !references)
+                return !nodes ? nodes.error() : references.error();
+            const resolve::ModuleSymbols old = resolve::ModuleSymbols::from(path, *nodes, *references);
+            if (old.interfaceDigest() != batchSymbols[i].interfaceDigest())
+                interfaceChanged.insert(path);
+        }
+        return {};
+    };
     const auto flush = [&]() -> Status {
         if (!batch.isEmpty()) {
+            if (Status status = noteInterfaceChanges(); !status)
+                return status;
             auto commit = writer.replaceFiles(batch);
             if (!commit)
                 return commit.error();
@@ -314,15 +362,21 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     if (m_options.force || moduleSetChanged) {
         toLink = QStringList(present.cbegin(), present.cend());
     } else {
-        // Dependents: files owning edges into a file whose content changed. The store finds them
-        // by id prefix, so this works after the changed files' old nodes are gone.
-        QStringList changed;
-        for (auto it = linkInputs.constBegin(); it != linkInputs.constEnd(); ++it)
-            changed.append(it.key());
-        auto dependents = reader.filesWithEdgesInto(changed);
+        // Dependents: files owning edges into a file whose interface changed. The store finds
+        // them by id prefix, so this works after the changed files' old nodes are gone.
+        QStringList changed(interfaceChanged.cbegin(), interfaceChanged.cend());
+        changed.sort();
+        // Names of a changed module are also reached through the packages and barrel files that
+        // import it (`import pkg` … `pkg.mod.f()`, `import {f} from './index'`): their dependents
+        // are re-linked too.
+        auto barrels = barrelsReaching(reader, changed);
+        if (!barrels)
+            return barrels.error();
+        auto dependents = reader.filesWithEdgesInto(changed + *barrels);
         if (!dependents)
             return dependents.error();
         QSet<QString> set(dependents->cbegin(), dependents->cend());
+        set += QSet<QString>(barrels->cbegin(), barrels->cend());
         set += unlinked;
         for (auto it = linkInputs.constBegin(); it != linkInputs.constEnd(); ++it)
             set.insert(it.key());

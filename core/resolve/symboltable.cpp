@@ -1,6 +1,8 @@
 #include "resolve/symboltable.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace mu::resolve {
 
@@ -50,6 +52,44 @@ ModuleSymbols ModuleSymbols::from(const QString& path, const QList<Node>& nodes,
             symbols.bases[reference.sourceId].append(reference.target);
     }
     return symbols;
+}
+
+QByteArray ModuleSymbols::interfaceDigest() const
+{
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    const auto add = [&hash](QStringView text) {
+        hash.addData(QByteArrayView(reinterpret_cast<const char*>(text.data()), text.size() * 2));
+        hash.addData(QByteArrayView("\0\0", 2));
+    };
+    QStringList names = definitions.keys();
+    names.sort();
+    for (const QString& name : std::as_const(names)) {
+        const Definition& definition = definitions[name];
+        add(name);
+        add(definition.id);
+        add(toString(definition.type));
+    }
+    add(u"|imports");
+    for (const Reference& ref : imports) {
+        add(ref.target);
+        add(QString::fromUtf8(QJsonDocument(ref.details).toJson(QJsonDocument::Compact)));
+    }
+    add(u"|bases");
+    QStringList classes = bases.keys();
+    classes.sort();
+    for (const QString& cls : std::as_const(classes)) {
+        add(cls);
+        for (const QString& base : bases[cls])
+            add(base);
+    }
+    add(u"|exports");
+    QStringList exported = exportAliases.keys();
+    exported.sort();
+    for (const QString& name : std::as_const(exported)) {
+        add(name);
+        add(exportAliases[name]);
+    }
+    return hash.result();
 }
 
 void SymbolTable::insert(ModuleSymbols symbols)

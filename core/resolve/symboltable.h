@@ -31,6 +31,11 @@ struct ModuleSymbols {
     QHash<QString, QString> exportAliases;
 
     static ModuleSymbols from(const QString& path, const QList<Node>& nodes, const QList<Reference>& references);
+
+    /// A digest of everything other files can resolve through this module: definitions with
+    /// their types, imports, bases and export aliases. Edits that keep it (a function body, a
+    /// docstring, a line shift) cannot change any other file's edges.
+    QByteArray interfaceDigest() const;
 };
 
 /// The in-file dotted name of a class or function id: "fn:a/b.py:C.m~2" → "C.m".

@@ -146,6 +146,7 @@ private Q_SLOTS:
     void crashBetweenPhasesIsRepaired();
     void filesChangingMidRun();
     void importOfASkippedFileHasNoTarget();
+    void namesReachedThroughBarrels();
 };
 
 void TestIndexPipeline::pythonProjectEdges()
@@ -230,6 +231,14 @@ void TestIndexPipeline::incrementalEqualsFresh()
     QTemporaryDir dir;
     copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/python_app"), dir.path());
     indexTree(dir.path());
+
+    // A body-only edit keeps the module's interface: only the file itself is re-linked.
+    writeFile(dir.filePath(QStringLiteral("src/app/util.py")),
+        "def log(message):\n    print(message)\n    print('again')\n\n\ndef helper():\n    return log('helper')\n");
+    index::IndexReport bodyOnly = indexTree(dir.path());
+    QCOMPARE(bodyOnly.parsed, 1);
+    QCOMPARE(bodyOnly.linked, 1);
+    verifyEqualsFreshIndex(dir.path());
 
     // Rename a function its dependents call: their edges must follow without reparsing them.
     writeFile(dir.filePath(QStringLiteral("src/app/util.py")),
@@ -368,6 +377,48 @@ void TestIndexPipeline::importOfASkippedFileHasNoTarget()
     for (const QString& edge : edges)
         QVERIFY2(!edge.endsWith(QStringLiteral("-> ")), qPrintable(edge));
     QVERIFY2(edges.isEmpty(), qPrintable(edges.join(u'\n')));
+}
+
+void TestIndexPipeline::namesReachedThroughBarrels()
+{
+    // A name added to a module and reached only through a package or a barrel file: the files
+    // using it have no edge into the module yet, but must be re-linked all the same.
+    struct Case {
+        const char* fixture;
+        QString user;
+        QByteArray userSource;
+        QString changed;
+        QByteArray addition;
+        QString edge;
+    };
+    const QList<Case> cases = {
+        {"python_app", QStringLiteral("src/app/cli.py"), "import app\n\n\ndef run():\n    return app.models.make()\n",
+            QStringLiteral("src/app/models.py"), "\n\ndef make():\n    return User('made')\n",
+            QStringLiteral("calls fn:src/app/cli.py:run -> fn:src/app/models.py:make")},
+        {"ts_app", QStringLiteral("packages/app/src/minus.ts"),
+            "import { sub } from '@acme/core';\n\nexport function minus(): number {\n  return sub(3, 1);\n}\n",
+            QStringLiteral("packages/core/src/math.ts"),
+            "\nexport function sub(a: number, b: number): number {\n  return a - b;\n}\n",
+            QStringLiteral("calls fn:packages/app/src/minus.ts:minus -> fn:packages/core/src/math.ts:sub")},
+    };
+    for (const Case& c : cases) {
+        QTemporaryDir dir;
+        copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/") + QLatin1String(c.fixture), dir.path());
+        writeFile(dir.filePath(c.user), c.userSource);
+        indexTree(dir.path());
+        QVERIFY(!crossFileEdges(dir.path()).contains(c.edge));
+
+        QFile changed(dir.filePath(c.changed));
+        QVERIFY(changed.open(QIODevice::ReadOnly));
+        const QByteArray content = changed.readAll();
+        changed.close();
+        writeFile(dir.filePath(c.changed), content + c.addition);
+        const index::IndexReport report = indexTree(dir.path());
+        QCOMPARE(report.parsed, 1);
+        const QStringList edges = crossFileEdges(dir.path());
+        QVERIFY2(edges.contains(c.edge), qPrintable(edges.join(u'\n')));
+        verifyEqualsFreshIndex(dir.path());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestIndexPipeline)
