@@ -139,16 +139,21 @@ int runIndex(const QStringList& arguments)
     if (!parser.isSet(quiet)) {
         for (const QString& warning : std::as_const(report->warnings))
             std::fprintf(stderr, "warning: %s\n", qPrintable(warning));
-        out(QStringLiteral("Indexed %1 files in %2 s: %3 parsed, %4 unchanged, %5 removed, %6 with errors, "
-                           "%7 skipped · revision %8")
+        QStringList parts = {QStringLiteral("%1 parsed").arg(report->parsed),
+            QStringLiteral("%1 unchanged").arg(report->unchanged + report->stamped)};
+        if (report->removed > 0)
+            parts.append(QStringLiteral("%1 removed").arg(report->removed));
+        if (report->errors > 0)
+            parts.append(QStringLiteral("%1 with errors").arg(report->errors));
+        if (report->skipped > 0)
+            parts.append(QStringLiteral("%1 skipped").arg(report->skipped));
+        out(QStringLiteral("Indexed %1 files in %2 s: %3 · revision %4")
                 .arg(report->scanned)
                 .arg(double(report->elapsedMs) / 1000.0, 0, 'f', 2)
-                .arg(report->parsed)
-                .arg(report->unchanged + report->stamped)
-                .arg(report->removed)
-                .arg(report->errors)
-                .arg(report->skipped)
+                .arg(parts.join(QStringLiteral(", ")))
                 .arg(report->revision));
+        if (report->errors + report->skipped > 0)
+            out(dim(QStringLiteral("(mu status --errors lists the files and why)")));
     }
     return kExitOk;
 }
