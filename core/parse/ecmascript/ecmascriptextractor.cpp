@@ -358,6 +358,8 @@ private:
         Node node;
     };
     std::optional<TypeDeclaration> beginTypeDeclaration(TSNode node, const char* kind, bool climbAmbient);
+    /// The properties named type declarations share: type parameters, and whether it is exported.
+    QJsonObject declarationProperties(TSNode node, const TypeDeclaration& declaration);
     void visitInterface(TSNode node);
     void visitEnum(TSNode node);
     void visitTypeAlias(TSNode node);
@@ -973,17 +975,23 @@ std::optional<Walker::TypeDeclaration> Walker::beginTypeDeclaration(TSNode node,
     return declaration;
 }
 
+QJsonObject Walker::declarationProperties(TSNode node, const TypeDeclaration& declaration)
+{
+    QJsonObject properties;
+    const QJsonArray typeParams = typeParameters(node);
+    if (!typeParams.isEmpty())
+        properties.insert(QStringLiteral("type_parameters"), typeParams);
+    if (isType(nodeAt(declaration.placement.declIndex - 1), "export_statement"))
+        properties.insert(QStringLiteral("is_exported"), true);
+    return properties;
+}
+
 void Walker::visitInterface(TSNode node)
 {
     auto declaration = beginTypeDeclaration(node, "interface", false);
     if (!declaration)
         return;
-    QJsonObject properties;
-    const QJsonArray typeParams = typeParameters(node);
-    if (!typeParams.isEmpty())
-        properties.insert(QStringLiteral("type_parameters"), typeParams);
-    if (isType(nodeAt(declaration->placement.declIndex - 1), "export_statement"))
-        properties.insert(QStringLiteral("is_exported"), true);
+    QJsonObject properties = declarationProperties(node, *declaration);
     const QString id
         = addNode(std::move(declaration->node), nodeText(m_source, declaration->nameNode), Scope::Kind::Class, node);
     addHeritage(node, id, properties);
@@ -1007,12 +1015,10 @@ void Walker::visitEnum(TSNode node)
         else if (isAnyOf(member, {"property_identifier", "string", "number"}))
             members.append(memberName(m_source, member));
     });
-    QJsonObject properties;
+    QJsonObject properties = declarationProperties(node, *declaration);
     properties.insert(QStringLiteral("members"), members);
     if (hasToken(node, "const"))
         properties.insert(QStringLiteral("is_const"), true);
-    if (isType(nodeAt(declaration->placement.declIndex - 1), "export_statement"))
-        properties.insert(QStringLiteral("is_exported"), true);
     declaration->node.properties = properties;
     addNode(std::move(declaration->node), nodeText(m_source, declaration->nameNode), Scope::Kind::Class, node);
 }
@@ -1022,12 +1028,7 @@ void Walker::visitTypeAlias(TSNode node)
     auto declaration = beginTypeDeclaration(node, "type", false);
     if (!declaration)
         return;
-    QJsonObject properties;
-    const QJsonArray typeParams = typeParameters(node);
-    if (!typeParams.isEmpty())
-        properties.insert(QStringLiteral("type_parameters"), typeParams);
-    if (isType(nodeAt(declaration->placement.declIndex - 1), "export_statement"))
-        properties.insert(QStringLiteral("is_exported"), true);
+    QJsonObject properties = declarationProperties(node, *declaration);
     declaration->node.properties = properties;
     addNode(std::move(declaration->node), nodeText(m_source, declaration->nameNode), Scope::Kind::Class, node);
 }
