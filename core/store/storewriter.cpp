@@ -545,6 +545,24 @@ void StoreWriter::setBeforeCommitHookForTest(std::function<void()> hook)
     m_statements->beforeCommit = std::move(hook);
 }
 
+Result<StoreWriter::Commit> StoreWriter::finishTransaction(Commit result, bool changed)
+{
+    Statements& d = *m_statements;
+    const qint64 revision = m_revision + 1;
+    Status s = changed ? d.writeRevision(revision) : Status();
+    if (s)
+        s = d.commitTransaction();
+    if (!s) {
+        d.rollbackTransaction();
+        return s.error();
+    }
+    if (changed) {
+        m_revision = revision;
+        result.revision = revision;
+    }
+    return result;
+}
+
 Result<StoreWriter::Commit> StoreWriter::replaceFiles(const QList<FileIndex>& files)
 {
     Commit result {m_revision, {}};
@@ -613,13 +631,7 @@ Result<StoreWriter::Commit> StoreWriter::replaceFiles(const QList<FileIndex>& fi
     }
     if (Status s = d.insertFtsOfFiles(paths); !s)
         return fail(s.error());
-    if (Status s = d.writeRevision(revision); !s)
-        return fail(s.error());
-    if (Status s = d.commitTransaction(); !s)
-        return fail(s.error());
-    m_revision = revision;
-    result.revision = revision;
-    return result;
+    return finishTransaction(std::move(result), true);
 }
 
 Result<StoreWriter::Commit> StoreWriter::removeFiles(const QStringList& paths)
@@ -628,7 +640,6 @@ Result<StoreWriter::Commit> StoreWriter::removeFiles(const QStringList& paths)
     if (paths.isEmpty())
         return result;
     Statements& d = *m_statements;
-    const qint64 revision = m_revision + 1;
     if (Status s = d.beginTransaction(); !s)
         return s.error();
     const auto fail = [&d](const Error& error) -> Result<Commit> {
@@ -658,17 +669,7 @@ Result<StoreWriter::Commit> StoreWriter::removeFiles(const QStringList& paths)
         if (Status s = d.collectOrphans(result.changes); !s)
             return fail(s.error());
     }
-    if (!changed) {
-        d.rollbackTransaction();
-        return result;
-    }
-    if (Status s = d.writeRevision(revision); !s)
-        return fail(s.error());
-    if (Status s = d.commitTransaction(); !s)
-        return fail(s.error());
-    m_revision = revision;
-    result.revision = revision;
-    return result;
+    return finishTransaction(std::move(result), changed);
 }
 
 Status StoreWriter::stampFiles(const QList<FileStamp>& stamps)
@@ -778,20 +779,9 @@ Result<StoreWriter::Commit> StoreWriter::replaceLinks(const QList<FileLinks>& li
     }
     if (Status s = d.collectOrphans(result.changes); !s)
         return fail(s.error());
-    changed = changed || !result.changes.isEmpty();
-    if (!changed) {
-        // Only linked flags may have moved: keep them, but the graph itself is unchanged.
-        if (Status s = d.commitTransaction(); !s)
-            return fail(s.error());
-        return result;
-    }
-    if (Status s = d.writeRevision(revision); !s)
-        return fail(s.error());
-    if (Status s = d.commitTransaction(); !s)
-        return fail(s.error());
-    m_revision = revision;
-    result.revision = revision;
-    return result;
+    // Unchanged links still commit: the files' linked flags may have moved.
+    const bool graphChanged = changed || !result.changes.isEmpty();
+    return finishTransaction(std::move(result), graphChanged);
 }
 
 Status StoreWriter::setMetadata(const QString& key, const QString& value)

@@ -55,6 +55,9 @@ public:
 private:
     struct Statements;
     explicit StoreWriter(QString connectionName);
+    /// Ends the transaction of a mutating call: with a new revision when the graph changed,
+    /// without one when it did not; rolls back and returns the error when the commit fails.
+    Result<Commit> finishTransaction(Commit result, bool changed);
     QString m_connectionName;
     qint64 m_revision = 0;
     std::unique_ptr<Statements> m_statements;
