@@ -118,34 +118,6 @@ ParseOutcome parseCandidate(
 
 constexpr int kCheckpointAfterFiles = 100;
 
-/// A package `__init__.py` or an `index.*` module: files whose names others reach through.
-bool isBarrel(const QString& path)
-{
-    const QString name = path.section(u'/', -1);
-    return name == u"__init__.py" || name.startsWith(u"index.");
-}
-
-/// The barrel modules that import `paths`, directly or through other barrels (bounded depth).
-Result<QStringList> barrelsReaching(const store::StoreReader& reader, const QStringList& paths)
-{
-    constexpr int kMaxDepth = 4;
-    QStringList found;
-    QStringList frontier = paths;
-    for (int depth = 0; depth < kMaxDepth && !frontier.isEmpty(); ++depth) {
-        auto importers = reader.importersOf(frontier);
-        if (!importers)
-            return importers.error();
-        frontier.clear();
-        for (const QString& importer : std::as_const(*importers)) {
-            if (isBarrel(importer) && !found.contains(importer) && !paths.contains(importer)) {
-                found.append(importer);
-                frontier.append(importer);
-            }
-        }
-    }
-    return found;
-}
-
 /// Whether a file with this status has rows (a module node and below) in the graph.
 bool hasModule(ParseStatus status)
 {
@@ -366,17 +338,16 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         // them by id prefix, so this works after the changed files' old nodes are gone.
         QStringList changed(interfaceChanged.cbegin(), interfaceChanged.cend());
         changed.sort();
-        // Names of a changed module are also reached through the packages and barrel files that
-        // import it (`import pkg` … `pkg.mod.f()`, `import {f} from './index'`): their dependents
-        // are re-linked too.
-        auto barrels = barrelsReaching(reader, changed);
-        if (!barrels)
-            return barrels.error();
-        auto dependents = reader.filesWithEdgesInto(changed + *barrels);
+        // And the files whose linking read these modules' symbols without an edge into them
+        // (names reached through packages and barrels, failed lookups that may now succeed).
+        auto consulting = reader.filesConsulting(changed);
+        if (!consulting)
+            return consulting.error();
+        auto dependents = reader.filesWithEdgesInto(changed);
         if (!dependents)
             return dependents.error();
         QSet<QString> set(dependents->cbegin(), dependents->cend());
-        set += QSet<QString>(barrels->cbegin(), barrels->cend());
+        set += QSet<QString>(consulting->cbegin(), consulting->cend());
         set += unlinked;
         for (auto it = linkInputs.constBegin(); it != linkInputs.constEnd(); ++it)
             set.insert(it.key());

@@ -27,6 +27,12 @@ Node externalNode(const QString& name)
 Linker::Linker(const ProjectLayout& layout, SymbolTable& symbols) : m_layout(layout), m_symbols(symbols)
 { }
 
+const ModuleSymbols* Linker::consult(const QString& path)
+{
+    m_consulted.insert(path);
+    return m_symbols.module(path);
+}
+
 Linker::Symbol Linker::definitionSymbol(const ModuleSymbols& module, const QString& local) const
 {
     const auto it = module.definitions.constFind(local);
@@ -112,14 +118,14 @@ Linker::Symbol Linker::resolveBinding(const Binding& binding, int depth)
     }
     const QString& file = binding.target.path;
     if (binding.importedName.isEmpty()) {
-        const ModuleSymbols* module = m_symbols.module(file);
+        const ModuleSymbols* module = consult(file);
         return module ? Symbol {Symbol::Kind::Module, module->moduleId, file} : Symbol {};
     }
     if (Symbol symbol = lookup(file, binding.importedName, depth + 1))
         return symbol;
     // `from pkg import sub` names a submodule when the package does not define `sub`.
     if (auto sub = m_layout.pythonSubmodule(file, binding.importedName)) {
-        if (const ModuleSymbols* module = m_symbols.module(*sub))
+        if (const ModuleSymbols* module = consult(*sub))
             return {Symbol::Kind::Module, module->moduleId, *sub};
     }
     return {};
@@ -129,7 +135,7 @@ Linker::Symbol Linker::lookup(const QString& path, const QString& name, int dept
 {
     if (depth > kMaxDepth || name.isEmpty())
         return {};
-    const ModuleSymbols* module = m_symbols.module(path);
+    const ModuleSymbols* module = consult(path);
     if (!module)
         return {};
     if (Symbol symbol = definitionSymbol(*module, name))
@@ -160,7 +166,7 @@ Linker::Symbol Linker::lookup(const QString& path, const QString& name, int dept
     }
     if (python) {
         if (auto sub = m_layout.pythonSubmodule(path, name)) {
-            if (const ModuleSymbols* submodule = m_symbols.module(*sub))
+            if (const ModuleSymbols* submodule = consult(*sub))
                 return {Symbol::Kind::Module, submodule->moduleId, *sub};
         }
     }
@@ -170,7 +176,7 @@ Linker::Symbol Linker::lookup(const QString& path, const QString& name, int dept
 Linker::Symbol Linker::resolveDotted(const QString& path, const QString& scopeLocal, const QString& dotted, int depth)
 {
     const QStringList parts = dotted.split(u'.');
-    const ModuleSymbols* module = m_symbols.module(path);
+    const ModuleSymbols* module = consult(path);
     if (!module || parts.isEmpty() || parts.first().isEmpty())
         return {};
 
@@ -210,7 +216,7 @@ Linker::Symbol Linker::resolveDotted(const QString& path, const QString& scopeLo
 QList<Linker::Symbol> Linker::basesOf(const Symbol& cls, int depth)
 {
     QList<Symbol> bases;
-    const ModuleSymbols* module = m_symbols.module(cls.path);
+    const ModuleSymbols* module = consult(cls.path);
     if (!module || depth > kMaxDepth)
         return bases;
     const QStringList expressions = module->bases.value(cls.id);
@@ -229,7 +235,7 @@ Linker::Symbol Linker::member(const Symbol& cls, const QString& name, int depth)
 {
     if (depth > kMaxDepth || cls.kind != Symbol::Kind::Class)
         return {};
-    if (const ModuleSymbols* module = m_symbols.module(cls.path)) {
+    if (const ModuleSymbols* module = consult(cls.path)) {
         if (Symbol symbol = definitionSymbol(*module, localNameOf(cls.id) + u'.' + name))
             return symbol;
     }
@@ -242,7 +248,7 @@ Linker::Symbol Linker::member(const Symbol& cls, const QString& name, int depth)
 
 Linker::Symbol Linker::constructorOf(const Symbol& cls)
 {
-    const ModuleSymbols* module = m_symbols.module(cls.path);
+    const ModuleSymbols* module = consult(cls.path);
     if (!module)
         return {};
     return member(cls, module->python ? QStringLiteral("__init__") : QStringLiteral("constructor"), 0);
@@ -271,8 +277,9 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
 {
     store::FileLinks links;
     links.path = path;
-    const ModuleSymbols* module = m_symbols.module(path);
-    if (!module)
+    m_consulted.clear();
+    const ModuleSymbols* self = consult(path);
+    if (!self)
         return links;
 
     QHash<QString, qsizetype> edgeIndex; // "type source target" → index in links.edges
@@ -298,20 +305,20 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
         if (target.kind == ImportTarget::Kind::External)
             return {Symbol::Kind::External, target.path, {}};
         if (target.kind == ImportTarget::Kind::File) {
-            if (const ModuleSymbols* m = m_symbols.module(target.path))
+            if (const ModuleSymbols* m = consult(target.path))
                 return {Symbol::Kind::Module, m->moduleId, target.path};
         }
         return {};
     };
 
     for (const Reference& ref : references) {
-        const QString sourceLocal = ref.sourceId == module->moduleId ? QString() : localNameOf(ref.sourceId);
+        const QString sourceLocal = ref.sourceId == self->moduleId ? QString() : localNameOf(ref.sourceId);
         switch (ref.kind) {
         case Reference::Kind::Import: {
             const QJsonObject& d = ref.details;
-            if (!module->python) {
-                addEdge(EdgeType::Imports, module->moduleId, moduleSymbol(m_layout.resolveEcma(path, ref.target)),
-                    ref.line);
+            if (!self->python) {
+                addEdge(
+                    EdgeType::Imports, self->moduleId, moduleSymbol(m_layout.resolveEcma(path, ref.target)), ref.line);
                 break;
             }
             const int level = d.value(u"level").toInt();
@@ -321,19 +328,18 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
             for (const QJsonValue& value : names) {
                 // `from pkg import sub`: the edge goes to the submodule when pkg does not define `sub`.
                 const QString name = value.toObject().value(u"name").toString();
-                const ModuleSymbols* fromModule
-                    = from.kind == ImportTarget::Kind::File ? m_symbols.module(from.path) : nullptr;
+                const ModuleSymbols* fromModule = from.kind == ImportTarget::Kind::File ? consult(from.path) : nullptr;
                 const bool defined = fromModule && fromModule->definitions.contains(name);
                 const auto sub = from.kind == ImportTarget::Kind::File && !defined
                     ? m_layout.pythonSubmodule(from.path, name)
                     : std::nullopt;
                 if (sub)
-                    addEdge(EdgeType::Imports, module->moduleId, moduleSymbol(ImportTarget::file(*sub)), ref.line);
+                    addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(ImportTarget::file(*sub)), ref.line);
                 else
                     edgeToFrom = true;
             }
             if (edgeToFrom)
-                addEdge(EdgeType::Imports, module->moduleId, moduleSymbol(from), ref.line);
+                addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(from), ref.line);
             break;
         }
         case Reference::Kind::Inherit: {
@@ -350,10 +356,10 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
             break;
         }
         case Reference::Kind::Call: {
-            if (ref.sourceId == module->moduleId || ref.target.isEmpty())
+            if (ref.sourceId == self->moduleId || ref.target.isEmpty())
                 break; // calls are function → function; module-level code has no caller node
             const ModuleSymbols::Definition* sourceDef = nullptr;
-            if (const auto it = module->definitions.constFind(sourceLocal); it != module->definitions.constEnd())
+            if (const auto it = self->definitions.constFind(sourceLocal); it != self->definitions.constEnd())
                 sourceDef = &*it;
             if (!sourceDef || sourceDef->type != NodeType::Function)
                 break;
@@ -366,9 +372,9 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
             } else if (receiver.isEmpty()) {
                 callee = resolveDotted(path, sourceLocal, ref.target, 0);
             } else if (receiver == u"self" || receiver == u"this" || receiver == u"cls") {
-                callee = member(enclosingClass(*module, sourceLocal), ref.target, 0);
+                callee = member(enclosingClass(*self, sourceLocal), ref.target, 0);
             } else if (receiver == u"super") {
-                for (const Symbol& base : basesOf(enclosingClass(*module, sourceLocal), 0)) {
+                for (const Symbol& base : basesOf(enclosingClass(*self, sourceLocal), 0)) {
                     if ((callee = member(base, ref.target, 0)))
                         break;
                 }
@@ -387,6 +393,9 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
         }
         }
     }
+    m_consulted.remove(path);
+    links.consultedModules = QStringList(m_consulted.cbegin(), m_consulted.cend());
+    links.consultedModules.sort();
     return links;
 }
 

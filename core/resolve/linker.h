@@ -5,6 +5,7 @@
 #include "store/filerecord.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace mu::resolve {
 
@@ -47,6 +48,8 @@ private:
         QHash<QString, Binding> reexportNames; ///< TS `export {a as b} from`
     };
 
+    /// The symbols of `path` (loading them on first use), recorded as consulted by the file being linked.
+    const ModuleSymbols* consult(const QString& path);
     const ModuleBindings& bindingsOf(const ModuleSymbols& module);
     Symbol lookup(const QString& path, const QString& name, int depth);
     Symbol resolveBinding(const Binding& binding, int depth);
@@ -60,6 +63,7 @@ private:
     const ProjectLayout& m_layout;
     SymbolTable& m_symbols;
     QHash<QString, ModuleBindings> m_bindings;
+    QSet<QString> m_consulted; ///< modules read while linking the current file
 };
 
 } // namespace mu::resolve

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace mu::store {
 
@@ -32,7 +33,8 @@ struct FileStamp {
 struct FileLinks {
     QString path;
     QList<Edge> edges;
-    QList<Node> externals; ///< ext: nodes the edges point to (upserted; unreferenced ones are collected)
+    QList<Node> externals;        ///< ext: nodes the edges point to (upserted; unreferenced ones are collected)
+    QStringList consultedModules; ///< files whose symbols resolving this file read (see link_deps)
 };
 
 /// What a commit did to one node, for live events.

@@ -110,6 +110,14 @@ Migration version1()
         QStringLiteral("CREATE TABLE refs("
                        "file_path TEXT PRIMARY KEY,"
                        " data BLOB NOT NULL)"),
+        // Which modules' symbols linking a file consulted (its imports, the packages and barrels
+        // it resolved names through, the bases it searched): when a module's interface changes,
+        // exactly these files are re-linked. Written with the file's cross-file edges.
+        QStringLiteral("CREATE TABLE link_deps("
+                       "module_path TEXT NOT NULL,"
+                       " file_path TEXT NOT NULL,"
+                       " PRIMARY KEY (module_path, file_path)) WITHOUT ROWID"),
+        QStringLiteral("CREATE INDEX link_deps_file_path ON link_deps(file_path)"),
         // A content-owning FTS table whose rowid mirrors nodes.rowid; the writer keeps it in step
         // (a `terms` column needs C++ to compute, so triggers cannot).
         QStringLiteral("CREATE VIRTUAL TABLE nodes_fts USING fts5("
@@ -213,7 +221,7 @@ QStringList tableNames()
 {
     return {QStringLiteral("metadata"), QStringLiteral("node_types"), QStringLiteral("edge_types"),
         QStringLiteral("files"), QStringLiteral("nodes"), QStringLiteral("edges"), QStringLiteral("refs"),
-        QStringLiteral("nodes_fts")};
+        QStringLiteral("link_deps"), QStringLiteral("nodes_fts")};
 }
 
 Result<int> userVersion(const QSqlDatabase& db)

@@ -402,18 +402,18 @@ Result<QHash<QString, QList<Reference>>> StoreReader::referencesByFile(Reference
     return byFile;
 }
 
-Result<QStringList> StoreReader::importersOf(const QStringList& paths) const
+Result<QStringList> StoreReader::filesConsulting(const QStringList& paths) const
 {
     if (paths.isEmpty())
         return QStringList();
     const QString sql
         = QStringLiteral("WITH p(path) AS (SELECT value FROM json_each(?)) "
-                         "SELECT DISTINCT e.file_path FROM p CROSS JOIN edges e ON e.target_id = 'mod:' || p.path "
-                         "WHERE e.type = 'imports' AND e.file_path NOT IN (SELECT path FROM p) ORDER BY e.file_path");
+                         "SELECT DISTINCT d.file_path FROM p CROSS JOIN link_deps d ON d.module_path = p.path "
+                         "WHERE d.file_path NOT IN (SELECT path FROM p) ORDER BY d.file_path");
     const QString json
         = QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(paths)).toJson(QJsonDocument::Compact));
     return m_statements->list<QString>(
-        QStringLiteral("importers_of"), sql, {json}, [](const QSqlQuery& q) { return q.value(0).toString(); });
+        QStringLiteral("files_consulting"), sql, {json}, [](const QSqlQuery& q) { return q.value(0).toString(); });
 }
 
 Result<QStringList> StoreReader::filesWithEdgesInto(const QStringList& paths) const

@@ -48,8 +48,8 @@ public:
     Result<QHash<QString, QList<Reference>>> referencesByFile(Reference::Kind kind) const;
     /// Files that own an edge pointing at a node of one of `paths` (the dependents to re-link).
     Result<QStringList> filesWithEdgesInto(const QStringList& paths) const;
-    /// Files that own an `imports` edge to the module of one of `paths` (excluding `paths`).
-    Result<QStringList> importersOf(const QStringList& paths) const;
+    /// Files whose last linking consulted the symbols of one of `paths` (excluding `paths`).
+    Result<QStringList> filesConsulting(const QStringList& paths) const;
     /// The nodes of one file with only what resolution needs (id, type, kind, name,
     /// qualified_name, file_path; properties of the module node only), in file order.
     Result<QList<Node>> symbolNodes(const QString& path) const;

@@ -195,6 +195,7 @@ struct StoreWriter::Statements {
     Statement insertFts, insertFilesFts;
     RawStatement insertNode, insertEdge, insertRef;
     Statement selectFileLinks, deleteFileLinks, selectFileLinked, markLinked, markLinkedAt;
+    Statement deleteFileLinkDeps, insertLinkDep;
     Statement selectNode, updateExternal, deleteFtsRow, selectOrphans, deleteNodeRow;
     Statement stampFile, setMetadata;
 
@@ -203,7 +204,7 @@ struct StoreWriter::Statements {
         return {&begin, &commit, &rollback, &selectFileNodes, &deleteFileFts, &deleteFileEdges, &deleteFileRefs,
             &deleteFileNodes, &upsertFile, &deleteFile, &insertFts, &insertFilesFts, &selectFileLinks, &deleteFileLinks,
             &selectFileLinked, &markLinked, &markLinkedAt, &selectNode, &updateExternal, &deleteFtsRow, &selectOrphans,
-            &deleteNodeRow, &stampFile, &setMetadata};
+            &deleteNodeRow, &stampFile, &setMetadata, &deleteFileLinkDeps, &insertLinkDep};
     }
 
     Status prepare(Statement& statement, const QString& name, const QString& sql)
@@ -274,10 +275,26 @@ struct StoreWriter::Statements {
         return {};
     }
 
+    /// Replaces the modules a file's linking consulted (link_deps).
+    Status replaceLinkDeps(const FileLinks& file)
+    {
+        deleteFileLinkDeps.query.bindValue(0, file.path);
+        if (Status s = run(deleteFileLinkDeps); !s)
+            return s;
+        for (const QString& module : file.consultedModules) {
+            insertLinkDep.query.bindValue(0, module);
+            insertLinkDep.query.bindValue(1, file.path);
+            if (Status s = run(insertLinkDep); !s)
+                return s;
+        }
+        return {};
+    }
+
     /// Deletes every row a file owns except its `files` row.
     Status deleteFileRows(const QString& path)
     {
-        for (Statement* statement : {&deleteFileFts, &deleteFileEdges, &deleteFileRefs, &deleteFileNodes}) {
+        for (Statement* statement :
+            {&deleteFileFts, &deleteFileEdges, &deleteFileRefs, &deleteFileLinkDeps, &deleteFileNodes}) {
             statement->query.bindValue(0, path);
             if (Status s = run(*statement); !s)
                 return s;
@@ -466,6 +483,9 @@ Status StoreWriter::Statements::prepareAll()
         {&deleteFileLinks, "delete_file_links",
             QStringLiteral("DELETE FROM edges WHERE file_path = ? AND type != 'contains'")},
         {&selectFileLinked, "select_file_linked", QStringLiteral("SELECT linked FROM files WHERE path = ?")},
+        {&deleteFileLinkDeps, "delete_file_link_deps", QStringLiteral("DELETE FROM link_deps WHERE file_path = ?")},
+        {&insertLinkDep, "insert_link_dep",
+            QStringLiteral("INSERT OR IGNORE INTO link_deps(module_path, file_path) VALUES(?, ?)")},
         {&markLinked, "mark_linked", QStringLiteral("UPDATE files SET linked = 1 WHERE path = ?")},
         {&markLinkedAt, "mark_linked_at", QStringLiteral("UPDATE files SET linked = 1, revision = ? WHERE path = ?")},
         {&selectNode, "select_node",
@@ -727,6 +747,8 @@ Result<StoreWriter::Commit> StoreWriter::replaceLinks(const QList<FileLinks>& li
         }
         const bool wasLinked = linked.value(0).toBool();
         linked.finish();
+        if (Status s = d.replaceLinkDeps(file); !s)
+            return fail(s.error());
 
         oldDigests.clear();
         QSqlQuery& old = d.selectFileLinks.query;

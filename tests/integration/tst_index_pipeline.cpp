@@ -381,8 +381,8 @@ void TestIndexPipeline::importOfASkippedFileHasNoTarget()
 
 void TestIndexPipeline::namesReachedThroughBarrels()
 {
-    // A name added to a module and reached only through a package or a barrel file: the files
-    // using it have no edge into the module yet, but must be re-linked all the same.
+    // A name added to a module and reached only through a package, a barrel file or a star
+    // re-export: the files using it have no edge into the module yet, but must be re-linked.
     struct Case {
         const char* fixture;
         QString user;
@@ -401,10 +401,16 @@ void TestIndexPipeline::namesReachedThroughBarrels()
             "\nexport function sub(a: number, b: number): number {\n  return a - b;\n}\n",
             QStringLiteral("calls fn:packages/app/src/minus.ts:minus -> fn:packages/core/src/math.ts:sub")},
     };
-    for (const Case& c : cases) {
+    const Case starChain {"python_app", QStringLiteral("scripts/chain_c.py"),
+        "import chain_b\n\n\ndef run():\n    return chain_b.fresh()\n", QStringLiteral("scripts/helpers.py"),
+        "\n\ndef fresh():\n    return 1\n",
+        QStringLiteral("calls fn:scripts/chain_c.py:run -> fn:scripts/helpers.py:fresh")};
+    for (const Case& c : cases + QList<Case> {starChain}) {
         QTemporaryDir dir;
         copyTree(QStringLiteral(MU_FIXTURES_DIR "/projects/") + QLatin1String(c.fixture), dir.path());
         writeFile(dir.filePath(c.user), c.userSource);
+        if (c.user.endsWith(u"chain_c.py")) // an ordinary module re-exporting everything of another
+            writeFile(dir.filePath(QStringLiteral("scripts/chain_b.py")), "from helpers import *\n");
         indexTree(dir.path());
         QVERIFY(!crossFileEdges(dir.path()).contains(c.edge));
 

@@ -314,7 +314,7 @@ private Q_SLOTS:
         QVERIFY(m_writer->replaceLinks({FileLinks {QStringLiteral("a.py"),
             {link(nodeid::module(QStringLiteral("a.py")), nodeid::external(QStringLiteral("os")), EdgeType::Imports,
                 QStringLiteral("a.py"), 1)},
-            {external(QStringLiteral("os"))}}}));
+            {external(QStringLiteral("os"))}, {}}}));
         const qint64 before = m_writer->revision();
 
         auto commit = m_writer->removeFiles({QStringLiteral("a.py"), QStringLiteral("never-indexed.py")});
@@ -360,7 +360,7 @@ private Q_SLOTS:
         FileLinks links {a,
             {call, link(nodeid::module(a), numpy, EdgeType::Imports, a, 1),
                 link(nodeid::module(a), os, EdgeType::Imports, a, 2)},
-            {external(QStringLiteral("numpy")), external(QStringLiteral("os"))}};
+            {external(QStringLiteral("numpy")), external(QStringLiteral("os"))}, {QStringLiteral("b.py")}};
         const qint64 before = m_writer->revision();
         auto commit = m_writer->replaceLinks({links});
         QVERIFY2(commit, qPrintable(message(commit)));
@@ -384,6 +384,9 @@ private Q_SLOTS:
         // ... even once b's nodes are gone (re-parsed, callee renamed).
         QVERIFY(m_writer->replaceFiles({makeFile(b, {QStringLiteral("renamed")})}));
         QCOMPARE(*m_reader->filesWithEdgesInto({b}), QStringList {a});
+        // What linking consulted is kept with the links and replaced with them.
+        QCOMPARE(*m_reader->filesConsulting({QStringLiteral("b.py")}), QStringList {a});
+        QCOMPARE(*m_reader->filesConsulting({a}), QStringList {});
 
         // The same links again: nothing changes, no revision.
         const qint64 stable = m_writer->revision();
@@ -394,8 +397,10 @@ private Q_SLOTS:
         QCOMPARE(*m_reader->revision(), stable);
 
         // Fewer links: contains edges stay, numpy is collected, os stays.
-        FileLinks fewer {a, {link(nodeid::module(a), os, EdgeType::Imports, a, 2)}, {external(QStringLiteral("os"))}};
+        FileLinks fewer {
+            a, {link(nodeid::module(a), os, EdgeType::Imports, a, 2)}, {external(QStringLiteral("os"))}, {}};
         auto third = m_writer->replaceLinks({fewer});
+        QCOMPARE(*m_reader->filesConsulting({QStringLiteral("b.py")}), QStringList {});
         QVERIFY(third);
         QCOMPARE(third->revision, stable + 1);
         QCOMPARE(changesOf(third->changes, NodeChange::Kind::Removed), QStringList {numpy});
@@ -418,7 +423,7 @@ private Q_SLOTS:
 
         // Links for a file that has no row are skipped, not stored ownerless.
         auto ghost = m_writer->replaceLinks({FileLinks {QStringLiteral("ghost.py"),
-            {link(QStringLiteral("x"), os, EdgeType::Imports, QStringLiteral("ghost.py"), 1)}, {}}});
+            {link(QStringLiteral("x"), os, EdgeType::Imports, QStringLiteral("ghost.py"), 1)}, {}, {}}});
         QVERIFY(ghost);
         QVERIFY(m_reader->edgesOfFile(QStringLiteral("ghost.py"))->isEmpty());
     }
