@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -14,6 +15,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace mu::store {
@@ -32,12 +34,102 @@ QVariant text(const QString& value)
     return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
 }
 
-/// Compact JSON as TEXT (SQLite's JSON functions reject BLOBs), NULL when empty.
+void appendJson(QString& out, const QJsonValue& value);
+
+void appendJsonString(QString& out, QStringView text)
+{
+    out += u'"';
+    for (const QChar c : text) {
+        switch (c.unicode()) {
+        case u'"':
+            out += u"\\\"";
+            break;
+        case u'\\':
+            out += u"\\\\";
+            break;
+        case u'\n':
+            out += u"\\n";
+            break;
+        case u'\r':
+            out += u"\\r";
+            break;
+        case u'\t':
+            out += u"\\t";
+            break;
+        default:
+            if (c.unicode() < 0x20) {
+                static constexpr char16_t kHex[] = u"0123456789abcdef";
+                const char16_t escape[] = {u'\\', u'u', u'0', u'0', kHex[c.unicode() >> 4], kHex[c.unicode() & 0xf]};
+                out += QStringView(escape, 6);
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += u'"';
+}
+
+void appendJson(QString& out, const QJsonValue& value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool:
+        out += value.toBool() ? u"true" : u"false";
+        break;
+    case QJsonValue::Double: {
+        const double number = value.toDouble();
+        if (std::trunc(number) == number && std::abs(number) < 9007199254740992.0)
+            out += QString::number(qint64(number));
+        else
+            out += QString::number(number, 'g', QLocale::FloatingPointShortest);
+        break;
+    }
+    case QJsonValue::String:
+        appendJsonString(out, value.toString());
+        break;
+    case QJsonValue::Array: {
+        out += u'[';
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (i > 0)
+                out += u',';
+            appendJson(out, array.at(i));
+        }
+        out += u']';
+        break;
+    }
+    case QJsonValue::Object: {
+        out += u'{';
+        const QJsonObject object = value.toObject();
+        bool first = true;
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (!first)
+                out += u',';
+            first = false;
+            appendJsonString(out, it.key());
+            out += u':';
+            appendJson(out, it.value());
+        }
+        out += u'}';
+        break;
+    }
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += u"null";
+        break;
+    }
+}
+
+/// Compact JSON as TEXT (SQLite's JSON functions reject BLOBs), NULL when empty. Written
+/// directly: QJsonDocument::toJson allocated several times per value and was the writer's
+/// largest allocation site.
 QString jsonText(const QJsonObject& object)
 {
     if (object.isEmpty())
         return {};
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    QString out;
+    out.reserve(64);
+    appendJson(out, object);
+    return out;
 }
 
 /// A digest of every stored field of a node but its id and file, to tell Modified from unchanged.

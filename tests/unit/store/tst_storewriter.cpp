@@ -179,6 +179,45 @@ private Q_SLOTS:
         QCOMPARE(symbols->at(2).id, file.nodes[2].id);
     }
 
+    void propertiesSurviveAnyContent()
+    {
+        // Properties are serialised by the writer itself: every JSON value kind and every
+        // character that needs escaping must come back unchanged.
+        FileIndex file = makeFile(QStringLiteral("odd.py"), {QStringLiteral("f")});
+        const QJsonObject properties {
+            {QStringLiteral("quote\"key"), QStringLiteral("say \"hi\" \\ back\\slash")},
+            {QStringLiteral("controls"), QString::fromUtf16(u"tab\tnl\ncr\rbell\u0007nul-free\u001f")},
+            {QStringLiteral("unicode"), QString::fromUtf16(u"caf\u00e9 \u2603 \U0001F600")},
+            {QStringLiteral("numbers"), QJsonArray {0, -7, 2147483648.0, 9007199254740991.0, 0.5, -1.25e-7}},
+            {QStringLiteral("flags"), QJsonArray {true, false, QJsonValue()}},
+            {QStringLiteral("nested"),
+                QJsonObject {{QStringLiteral("parameters"),
+                    QJsonArray {QJsonObject {{QStringLiteral("name"), QStringLiteral("x")},
+                                    {QStringLiteral("default"), QStringLiteral("{'a': [1]}")}},
+                        QJsonObject {}}}}},
+            {QStringLiteral("empty"), QString()},
+        };
+        file.nodes[1].properties = properties;
+        QVERIFY(m_writer->replaceFiles({file}));
+        auto node = m_reader->node(file.nodes[1].id);
+        QVERIFY(node && node->has_value());
+        QCOMPARE((*node)->properties, properties);
+        // And SQLite's JSON functions read it (MUQL's properties.key relies on them).
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("json-check"));
+            db.setDatabaseName(dbPath());
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.prepare(QStringLiteral(
+                "SELECT json_valid(properties), json_extract(properties, '$.unicode') FROM nodes WHERE id = ?")));
+            query.addBindValue(file.nodes[1].id);
+            QVERIFY(query.exec() && query.next());
+            QCOMPARE(query.value(0).toInt(), 1);
+            QCOMPARE(query.value(1).toString(), properties.value(u"unicode").toString());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("json-check"));
+    }
+
     void lookups()
     {
         QVERIFY(m_writer->replaceFiles({makeRichFile(QStringLiteral("src/auth/service.py")),
