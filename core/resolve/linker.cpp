@@ -268,11 +268,6 @@ Linker::Symbol Linker::enclosingClass(const ModuleSymbols& module, const QString
     }
 }
 
-Linker::Symbol Linker::resolveName(const QString& path, const QString& dotted)
-{
-    return resolveDotted(path, {}, dotted, 0);
-}
-
 store::FileLinks Linker::link(const QString& path, const QList<Reference>& references)
 {
     store::FileLinks links;

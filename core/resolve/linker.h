@@ -34,9 +34,6 @@ public:
         explicit operator bool() const { return kind != Kind::None; }
     };
 
-    /// `name` (possibly dotted) as seen from module `path` at top level.
-    Symbol resolveName(const QString& path, const QString& dotted);
-
 private:
     struct Binding {
         ImportTarget target;

@@ -376,32 +376,6 @@ Result<QList<Reference>> StoreReader::referencesOfFile(const QString& path) cons
     return references;
 }
 
-Result<QHash<QString, QList<Reference>>> StoreReader::referencesByFile(Reference::Kind kind) const
-{
-    Result<QSqlQuery*> q = m_statements->run(QStringLiteral("references_by_file"),
-        QStringLiteral("SELECT file_path, data FROM refs ORDER BY file_path"), {});
-    if (!q)
-        return q.error();
-    QHash<QString, QList<Reference>> byFile;
-    while ((*q)->next()) {
-        const QString path = (*q)->value(0).toString();
-        auto decoded = decodeReferences((*q)->value(1).toByteArray());
-        if (!decoded) {
-            (*q)->finish();
-            return Error {QStringLiteral("corrupt"), QStringLiteral("unreadable references of %1").arg(path)};
-        }
-        QList<Reference> ofKind;
-        for (Reference& ref : *decoded) {
-            if (ref.kind == kind)
-                ofKind.append(std::move(ref));
-        }
-        if (!ofKind.isEmpty())
-            byFile.insert(path, std::move(ofKind));
-    }
-    (*q)->finish();
-    return byFile;
-}
-
 Result<QStringList> StoreReader::filesConsulting(const QStringList& paths) const
 {
     if (paths.isEmpty())

@@ -44,8 +44,6 @@ public:
     Result<QList<Edge>> edgesTo(const QString& nodeId) const;
     Result<QList<Edge>> edgesOfFile(const QString& path) const;
     Result<QList<Reference>> referencesOfFile(const QString& path) const;
-    /// Every stored reference of the given kind, grouped by file path.
-    Result<QHash<QString, QList<Reference>>> referencesByFile(Reference::Kind kind) const;
     /// Files that own an edge pointing at a node of one of `paths` (the dependents to re-link).
     Result<QStringList> filesWithEdgesInto(const QStringList& paths) const;
     /// Files whose last linking consulted the symbols of one of `paths` (excluding `paths`).

@@ -62,6 +62,15 @@ QStringList crossFileEdges(const QString& root)
     return lines;
 }
 
+/// Compares the cross-file edges with the expected list, printing the actual one on mismatch.
+void verifyCrossFileEdges(const QString& root, const QStringList& expected)
+{
+    const QStringList actual = crossFileEdges(root);
+    if (actual != expected)
+        qWarning("actual edges:\n%s", qPrintable(actual.join(u'\n')));
+    QCOMPARE(actual, expected);
+}
+
 /// Everything the graph says, as sorted text: nodes with their fields, edges, externals.
 QStringList graphDump(const QString& root)
 {
@@ -180,10 +189,7 @@ void TestIndexPipeline::pythonProjectEdges()
         QStringLiteral("uses fn:src/app/service.py:UserService.create -> cls:src/app/models.py:User"),
         QStringLiteral("uses fn:src/app/service.py:UserService.greet_all -> cls:src/app/models.py:User"),
     };
-    const QStringList actual = crossFileEdges(dir.path());
-    if (actual != expected)
-        qWarning("actual edges:\n%s", qPrintable(actual.join(u'\n')));
-    QCOMPARE(actual, expected);
+    verifyCrossFileEdges(dir.path(), expected);
 }
 
 void TestIndexPipeline::typescriptProjectEdges()
@@ -220,10 +226,7 @@ void TestIndexPipeline::typescriptProjectEdges()
         QStringLiteral("uses fn:") + app + QStringLiteral("main.ts:run -> cls:") + core
             + QStringLiteral("logger.ts:Logger"),
     };
-    const QStringList actual = crossFileEdges(dir.path());
-    if (actual != expected)
-        qWarning("actual edges:\n%s", qPrintable(actual.join(u'\n')));
-    QCOMPARE(actual, expected);
+    verifyCrossFileEdges(dir.path(), expected);
 }
 
 void TestIndexPipeline::incrementalEqualsFresh()

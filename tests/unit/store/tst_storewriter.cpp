@@ -155,12 +155,6 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("peek"));
 
-        auto calls = m_reader->referencesByFile(Reference::Kind::Call);
-        QVERIFY(calls);
-        QCOMPARE(calls->size(), 1);
-        QCOMPARE(calls->value(file.path).size(), 1);
-        QCOMPARE(calls->value(file.path).constFirst(), file.references[1]);
-
         const QString classId = nodeid::cls(file.path, QStringLiteral("AuthService"));
         auto from = m_reader->edgesFrom(classId);
         QVERIFY(from);
