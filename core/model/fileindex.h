@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace mu {
 
@@ -33,6 +34,10 @@ struct FileIndex {
     QList<Node> nodes; ///< the module node first, then classes and functions in file order
     QList<Edge> edges; ///< intra-file `contains` edges
     QList<Reference> references;
+    /// Packages/namespaces this file declares definitions in, dotted ("com.acme.util", "Acme.Core",
+    /// "llvm.detail"): Java packages, C# and C++ namespaces. Resolution finds a namespace's files
+    /// through them. Empty for languages whose modules are files or directories.
+    QStringList namespaces;
 };
 
 } // namespace mu

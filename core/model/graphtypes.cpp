@@ -80,6 +80,8 @@ QString toString(Reference::Kind kind)
         return QStringLiteral("inherit");
     case Reference::Kind::Use:
         return QStringLiteral("use");
+    case Reference::Kind::MemberOf:
+        return QStringLiteral("member_of");
     }
     Q_UNREACHABLE();
 }
@@ -87,7 +89,7 @@ QString toString(Reference::Kind kind)
 Reference::Kind referenceKindFromString(QStringView text, bool* ok)
 {
     using K = Reference::Kind;
-    for (K kind : {K::Import, K::Call, K::Inherit, K::Use}) {
+    for (K kind : {K::Import, K::Call, K::Inherit, K::Use, K::MemberOf}) {
         if (text == toString(kind)) {
             if (ok)
                 *ok = true;
@@ -232,7 +234,7 @@ std::optional<QList<Reference>> decodeReferences(const QByteArray& data)
     references.reserve(count);
     for (quint32 i = 0; i < count; ++i) {
         const quint8 kind = in.u8();
-        bool ok = kind <= quint8(Reference::Kind::Use);
+        bool ok = kind <= quint8(Reference::Kind::MemberOf);
         Reference ref;
         ref.kind = Reference::Kind(kind);
         ref.sourceId = text(in.u32(), ok);

@@ -18,6 +18,10 @@ struct Reference {
         Call,    ///< target = called name; receiver/receiverType describe `x.f()`
         Inherit, ///< target = base class expression as written ("Base", "mod.Base")
         Use,     ///< target = referenced type name as written ("User", "models.User")
+        /// The source function is a member of a type declared elsewhere (Go methods in another file
+        /// of the package, C++ `A::f` defined out of line, Rust `impl T` blocks away from `T`):
+        /// target = the owning type as written, dotted ("A", "ns.A"). Becomes a `contains` edge.
+        MemberOf,
     };
 
     Kind kind = Kind::Call;

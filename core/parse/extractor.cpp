@@ -19,7 +19,8 @@ QString FileIndexBuilder::add(Node node, const QString& localName, const QString
     const int ordinal = ++m_idCounts[baseId];
     node.id = nodeid::withOverload(baseId, ordinal);
     node.filePath = m_out.path;
-    node.qualifiedName = m_moduleName.isEmpty() ? localName : m_moduleName + u'.' + localName;
+    if (node.qualifiedName.isEmpty()) // namespace languages set their own (`com.acme.Widget.draw`)
+        node.qualifiedName = m_moduleName.isEmpty() ? localName : m_moduleName + u'.' + localName;
     m_indexById.insert(node.id, m_out.nodes.size());
     m_out.edges.append(Edge {parentId, node.id, EdgeType::Contains, m_out.path, node.lineStart, {}});
     QString id = node.id;

@@ -34,7 +34,9 @@ public:
     Node& module() { return m_out.nodes.first(); }
 
     /// Adds a class-like or function-like node. `node.name` is the simple name; `localName` is the
-    /// in-file dotted path ("Outer.Inner", "Class.method") used for the id. Returns the final id.
+    /// in-file dotted path ("Outer.Inner", "Class.method") used for the id. The qualified name is
+    /// the module's dotted name + localName unless the extractor already set one (languages whose
+    /// names live in packages or namespaces: "com.acme.Widget"). Returns the final id.
     QString add(Node node, const QString& localName, const QString& parentId);
     void addReference(Reference reference);
 

@@ -1,13 +1,24 @@
 #include "parse/languageregistry.h"
 
+#include "parse/cfamily/cfamilyextractor.h"
+#include "parse/csharp/csharpextractor.h"
 #include "parse/ecmascript/ecmascriptextractor.h"
+#include "parse/go/goextractor.h"
+#include "parse/java/javaextractor.h"
 #include "parse/python/pythonextractor.h"
+#include "parse/rust/rustextractor.h"
 
 extern "C" {
 const TSLanguage* tree_sitter_python();
 const TSLanguage* tree_sitter_javascript();
 const TSLanguage* tree_sitter_typescript();
 const TSLanguage* tree_sitter_tsx();
+const TSLanguage* tree_sitter_go();
+const TSLanguage* tree_sitter_rust();
+const TSLanguage* tree_sitter_java();
+const TSLanguage* tree_sitter_c_sharp();
+const TSLanguage* tree_sitter_c();
+const TSLanguage* tree_sitter_cpp();
 }
 
 namespace mu::parse {
@@ -26,6 +37,24 @@ LanguageRegistry::LanguageRegistry()
             std::make_shared<EcmaScriptExtractor>(Dialect::TypeScript)},
         {QStringLiteral("tsx"), QStringLiteral("tree-sitter-typescript/tsx"), &tree_sitter_tsx,
             {QStringLiteral(".tsx")}, std::make_shared<EcmaScriptExtractor>(Dialect::Tsx)},
+        {QStringLiteral("go"), QStringLiteral("tree-sitter-go"), &tree_sitter_go, {QStringLiteral(".go")},
+            std::make_shared<GoExtractor>()},
+        {QStringLiteral("rust"), QStringLiteral("tree-sitter-rust"), &tree_sitter_rust, {QStringLiteral(".rs")},
+            std::make_shared<RustExtractor>()},
+        {QStringLiteral("java"), QStringLiteral("tree-sitter-java"), &tree_sitter_java, {QStringLiteral(".java")},
+            std::make_shared<JavaExtractor>()},
+        {QStringLiteral("csharp"), QStringLiteral("tree-sitter-c-sharp"), &tree_sitter_c_sharp, {QStringLiteral(".cs")},
+            std::make_shared<CSharpExtractor>()},
+        // ".h" is C here; the indexer reparses a header as C++ where the project around it is C++
+        // (see LanguageRegistry::forHeader).
+        {QStringLiteral("c"), QStringLiteral("tree-sitter-c"), &tree_sitter_c,
+            {QStringLiteral(".c"), QStringLiteral(".h")},
+            std::make_shared<CFamilyExtractor>(CFamilyExtractor::Dialect::C)},
+        {QStringLiteral("cpp"), QStringLiteral("tree-sitter-cpp"), &tree_sitter_cpp,
+            {QStringLiteral(".cpp"), QStringLiteral(".cc"), QStringLiteral(".cxx"), QStringLiteral(".c++"),
+                QStringLiteral(".hpp"), QStringLiteral(".hh"), QStringLiteral(".hxx"), QStringLiteral(".h++"),
+                QStringLiteral(".ipp"), QStringLiteral(".tpp"), QStringLiteral(".inl")},
+            std::make_shared<CFamilyExtractor>(CFamilyExtractor::Dialect::Cpp)},
     };
 }
 

@@ -350,6 +350,12 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
                 addEdge(EdgeType::Uses, ref.sourceId, type, ref.line);
             break;
         }
+        case Reference::Kind::MemberOf: {
+            const Symbol owner = resolveDotted(path, QString(), ref.target, 0);
+            if (owner.kind == Symbol::Kind::Class)
+                addEdge(EdgeType::Contains, owner.id, Symbol {Symbol::Kind::Function, ref.sourceId, path}, ref.line);
+            break;
+        }
         case Reference::Kind::Call: {
             if (ref.sourceId == self->moduleId || ref.target.isEmpty())
                 break; // calls are function → function; module-level code has no caller node

@@ -1,0 +1,12 @@
+#include "parse/csharp/csharpextractor.h"
+
+namespace mu::parse {
+
+void CSharpExtractor::extract(TSNode root, const SourceText& source, FileIndex& out) const
+{
+    Q_UNUSED(root);
+    Q_UNUSED(source);
+    Q_UNUSED(out);
+}
+
+} // namespace mu::parse

@@ -1,0 +1,12 @@
+#include "parse/rust/rustextractor.h"
+
+namespace mu::parse {
+
+void RustExtractor::extract(TSNode root, const SourceText& source, FileIndex& out) const
+{
+    Q_UNUSED(root);
+    Q_UNUSED(source);
+    Q_UNUSED(out);
+}
+
+} // namespace mu::parse
