@@ -1,5 +1,6 @@
 #include "index/indexer.h"
 
+#include "model/nodeid.h"
 #include "parse/languageregistry.h"
 #include "resolve/linker.h"
 #include "store/storereader.h"
@@ -75,13 +76,56 @@ private:
     qsizetype m_capacity;
 };
 
+/// `.h` is both C's and C++'s header extension. A header is C++ when its directory holds C++
+/// sources, C when it holds C sources, and otherwise follows the project's majority; the
+/// C++ grammar is the safer guess on a tie, since it also parses most C.
+class HeaderLanguages {
+public:
+    explicit HeaderLanguages(const QList<ScannedFile>& files)
+    {
+        const parse::LanguageRegistry& registry = parse::LanguageRegistry::builtin();
+        for (const ScannedFile& file : files) {
+            if (isAmbiguousHeader(file.path))
+                continue;
+            const parse::Language* language = registry.forPath(file.path);
+            if (!language)
+                continue;
+            if (language->id == u"cpp") {
+                m_cppDirs.insert(parentDir(file.path));
+                ++m_cppFiles;
+            } else if (language->id == u"c") {
+                m_cDirs.insert(parentDir(file.path));
+                ++m_cFiles;
+            }
+        }
+    }
+
+    const parse::Language* forPath(const QString& path) const
+    {
+        const parse::LanguageRegistry& registry = parse::LanguageRegistry::builtin();
+        if (!isAmbiguousHeader(path))
+            return registry.forPath(path);
+        const QString dir = parentDir(path);
+        const bool cpp = m_cppDirs.contains(dir) || (!m_cDirs.contains(dir) && m_cppFiles >= m_cFiles);
+        return registry.byId(cpp ? u"cpp" : u"c");
+    }
+
+private:
+    static bool isAmbiguousHeader(const QString& path) { return path.endsWith(u".h", Qt::CaseInsensitive); }
+    static QString parentDir(const QString& path) { return path.section(u'/', 0, -2); }
+
+    QSet<QString> m_cppDirs;
+    QSet<QString> m_cDirs;
+    int m_cppFiles = 0;
+    int m_cFiles = 0;
+};
+
 /// Runs on a pool thread: read, hash, and parse unless the content is known.
-ParseOutcome parseCandidate(
-    const QString& root, const ScannedFile& file, const QByteArray& knownHash, const parse::ParseOptions& options)
+ParseOutcome parseCandidate(const QString& root, const ScannedFile& file, const parse::Language* language,
+    const QByteArray& knownHash, const parse::ParseOptions& options)
 {
     ParseOutcome outcome;
     outcome.file = file;
-    const parse::Language* language = parse::LanguageRegistry::builtin().forPath(file.path);
     QFile f(root + u'/' + file.path);
     if (!f.open(QIODevice::ReadOnly)) {
         if (!f.exists()) {
@@ -177,7 +221,9 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     for (store::FileRecord& record : *knownFiles)
         known.emplace(QString(record.path), std::move(record)); // QHash::insert would copy
 
+    const HeaderLanguages languages(scanned->files);
     QList<ScannedFile> candidates;
+    QSet<QString> retyped; // headers whose C/C++ decision changed: reparse whatever their stat says
     QSet<QString> present;
     QSet<QString> unlinked;
     bool moduleSetChanged = false;
@@ -191,7 +237,10 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         }
         if (!it->linked)
             unlinked.insert(file.path);
-        if (m_options.force || it->size != file.size || it->mtimeNs != file.mtimeNs)
+        if (const parse::Language* language = languages.forPath(file.path);
+            language && hasModule(it->status) && it->language != language->id)
+            retyped.insert(file.path);
+        if (m_options.force || it->size != file.size || it->mtimeNs != file.mtimeNs || retyped.contains(file.path))
             candidates.append(file);
         else
             ++report.unchanged;
@@ -213,9 +262,12 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     pool.setStackSize(8 * 1024 * 1024);
     OutcomeQueue queue(qMax(64, m_options.maxBatchFiles * 2));
     for (const ScannedFile& file : std::as_const(candidates)) {
-        const QByteArray knownHash = m_options.force ? QByteArray() : known.value(file.path).hash;
-        pool.start(
-            [this, file, knownHash, &queue] { queue.push(parseCandidate(m_root, file, knownHash, m_options.parse)); });
+        const QByteArray knownHash
+            = m_options.force || retyped.contains(file.path) ? QByteArray() : known.value(file.path).hash;
+        const parse::Language* language = languages.forPath(file.path);
+        pool.start([this, file, language, knownHash, &queue] {
+            queue.push(parseCandidate(m_root, file, language, knownHash, m_options.parse));
+        });
     }
 
     QHash<QString, LinkInput> linkInputs;
@@ -227,6 +279,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     // Files whose interface (what other files resolve through them) changed: only their
     // dependents need re-linking. Compared before the old rows are replaced.
     QSet<QString> interfaceChanged;
+    QSet<QString> changedKeys; // pseudo-dependencies (namespaces, packages, C names) they answer for
     const auto noteInterfaceChanges = [&]() -> Status {
         if (m_options.force || moduleSetChanged)
             return {}; // everything is re-linked anyway
@@ -237,8 +290,12 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
             if (!nodes || !references)
                 return !nodes ? nodes.error() : references.error();
             const resolve::ModuleSymbols old = resolve::ModuleSymbols::from(path, *nodes, *references);
-            if (old.interfaceDigest() != batchSymbols[i].interfaceDigest())
+            if (old.interfaceDigest() != batchSymbols[i].interfaceDigest()) {
                 interfaceChanged.insert(path);
+                for (const QString& key :
+                    resolve::Linker::dependencyKeys(old) + resolve::Linker::dependencyKeys(batchSymbols[i]))
+                    changedKeys.insert(key);
+            }
         }
         return {};
     };
@@ -340,7 +397,9 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         changed.sort();
         // And the files whose linking read these modules' symbols without an edge into them
         // (names reached through packages and barrels, failed lookups that may now succeed).
-        auto consulting = reader.filesConsulting(changed);
+        QStringList consulted = changed;
+        consulted += QStringList(changedKeys.cbegin(), changedKeys.cend());
+        auto consulting = reader.filesConsulting(consulted);
         if (!consulting)
             return consulting.error();
         auto dependents = reader.filesWithEdgesInto(changed);
@@ -360,16 +419,37 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     // kept, since a module loaded as a symbol source is often also a file to link.
     QHash<QString, QList<Reference>> storedReferences;
     int loads = 0;
-    resolve::SymbolTable symbols([&](const QString& path) -> std::optional<resolve::ModuleSymbols> {
-        ++loads;
-        auto nodes = reader.symbolNodes(path);
-        auto references = reader.referencesOfFile(path);
-        if (!nodes || !references || nodes->isEmpty())
-            return std::nullopt;
-        resolve::ModuleSymbols module = resolve::ModuleSymbols::from(path, *nodes, *references);
-        storedReferences.emplace(path, std::move(*references));
-        return module;
-    });
+    auto namespaceFiles = reader.namespaceFiles();
+    if (!namespaceFiles)
+        return namespaceFiles.error();
+    // C/C++ calls resolve through the project's functions with external linkage, by name ("f")
+    // in C and by qualified name ("ns.f") in C++.
+    const auto globals = [&reader]() {
+        QList<resolve::GlobalFunction> functions;
+        auto nodes = reader.externalLinkageFunctions();
+        if (!nodes) {
+            qCWarning(lcIndex) << "cannot read C/C++ functions:" << nodes.error().message;
+            return functions;
+        }
+        for (const Node& node : std::as_const(*nodes)) {
+            const QString moduleName = nodeid::moduleQualifiedName(node.filePath);
+            const bool pathQualified = node.qualifiedName == moduleName + u'.' + node.name;
+            functions.append({node.id, node.filePath, pathQualified ? node.name : node.qualifiedName});
+        }
+        return functions;
+    };
+    resolve::SymbolTable symbols(
+        [&](const QString& path) -> std::optional<resolve::ModuleSymbols> {
+            ++loads;
+            auto nodes = reader.symbolNodes(path);
+            auto references = reader.referencesOfFile(path);
+            if (!nodes || !references || nodes->isEmpty())
+                return std::nullopt;
+            resolve::ModuleSymbols module = resolve::ModuleSymbols::from(path, *nodes, *references);
+            storedReferences.emplace(path, std::move(*references));
+            return module;
+        },
+        std::move(*namespaceFiles), globals);
     for (auto it = linkInputs.begin(); it != linkInputs.end(); ++it)
         symbols.insert(std::move(it->symbols));
     resolve::Linker linker(layout, symbols);

@@ -45,8 +45,8 @@ LanguageRegistry::LanguageRegistry()
             std::make_shared<JavaExtractor>()},
         {QStringLiteral("csharp"), QStringLiteral("tree-sitter-c-sharp"), &tree_sitter_c_sharp, {QStringLiteral(".cs")},
             std::make_shared<CSharpExtractor>()},
-        // ".h" is C here; the indexer reparses a header as C++ where the project around it is C++
-        // (see LanguageRegistry::forHeader).
+        // ".h" is C here; the indexer parses a header as C++ where the code around it is C++
+        // (index::HeaderLanguages).
         {QStringLiteral("c"), QStringLiteral("tree-sitter-c"), &tree_sitter_c,
             {QStringLiteral(".c"), QStringLiteral(".h")},
             std::make_shared<CFamilyExtractor>(CFamilyExtractor::Dialect::C)},

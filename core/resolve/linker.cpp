@@ -1,15 +1,21 @@
 #include "resolve/linker.h"
 
 #include "model/nodeid.h"
+#include "resolve/gomodules.h"
+#include "resolve/includepaths.h"
+#include "resolve/rustcrates.h"
 
 #include <QJsonArray>
 #include <QSet>
+
+#include <deque>
 
 namespace mu::resolve {
 
 namespace {
 
-constexpr int kMaxDepth = 12; // re-export chains and base-class hierarchies deeper than this are dropped
+constexpr int kMaxDepth = 12;           // re-export chains and base-class hierarchies deeper than this are dropped
+constexpr int kMaxIncludeClosure = 512; // headers searched per C/C++ file
 
 Node externalNode(const QString& name)
 {
@@ -22,10 +28,75 @@ Node externalNode(const QString& name)
     return node;
 }
 
+/// The external name of a Java import: the JDK's top packages by their first element ("java"),
+/// reverse-domain libraries by their first two ("org.junit", "com.google").
+QString javaExternalName(const QString& dotted)
+{
+    const QStringList parts = dotted.split(u'.');
+    const QString& top = parts.first();
+    if (top == u"java" || top == u"javax" || top == u"jdk" || top == u"sun" || parts.size() < 2)
+        return top;
+    return parts[0] + u'.' + parts[1];
+}
+
+QString dotted(QString path)
+{
+    return path.replace(QStringLiteral("::"), QStringLiteral("."));
+}
+
+bool isSelfReceiver(const QString& receiver)
+{
+    return receiver == u"self" || receiver == u"this" || receiver == u"cls" || receiver == u"Self";
+}
+
+bool namespaced(LanguageFamily family)
+{
+    return family == LanguageFamily::Java || family == LanguageFamily::CSharp || family == LanguageFamily::CFamily;
+}
+
+/// "A.B.C" → {"A.B.C", "A.B", "A"}: a C#/C++ declaration sees its namespace and every enclosing one.
+QStringList namespaceChain(const QString& ns)
+{
+    QStringList chain;
+    for (QString current = ns; !current.isEmpty();) {
+        chain.append(current);
+        const qsizetype dot = current.lastIndexOf(u'.');
+        current = dot < 0 ? QString() : current.first(dot);
+    }
+    return chain;
+}
+
 } // namespace
 
 Linker::Linker(const ProjectLayout& layout, SymbolTable& symbols) : m_layout(layout), m_symbols(symbols)
 { }
+
+QStringList Linker::dependencyKeys(const ModuleSymbols& module)
+{
+    QStringList keys;
+    switch (module.family) {
+    case LanguageFamily::Go:
+        keys.append(u"dir:" + parentDir(module.path));
+        break;
+    case LanguageFamily::Java:
+    case LanguageFamily::CSharp:
+    case LanguageFamily::CFamily:
+        for (const QString& ns : module.namespaces)
+            keys.append(u"ns:" + ns);
+        if (!module.package.isEmpty() && !module.namespaces.contains(module.package))
+            keys.append(u"ns:" + module.package);
+        if (module.family == LanguageFamily::CFamily) {
+            for (auto it = module.definitions.constBegin(); it != module.definitions.constEnd(); ++it) {
+                if (it->type == NodeType::Function && !it.key().contains(u'.'))
+                    keys.append(u"cfn:" + it.key());
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    return keys;
+}
 
 const ModuleSymbols* Linker::consult(const QString& path)
 {
@@ -41,6 +112,160 @@ Linker::Symbol Linker::definitionSymbol(const ModuleSymbols& module, const QStri
     return {it->type == NodeType::Class ? Symbol::Kind::Class : Symbol::Kind::Function, it->id, module.path};
 }
 
+Linker::Symbol Linker::moduleSymbol(const ImportTarget& target)
+{
+    switch (target.kind) {
+    case ImportTarget::Kind::External:
+        return {Symbol::Kind::External, target.path, {}};
+    case ImportTarget::Kind::File:
+        if (const ModuleSymbols* m = consult(target.path))
+            return {Symbol::Kind::Module, m->moduleId, target.path};
+        return {};
+    case ImportTarget::Kind::Package:
+        return {Symbol::Kind::Package, target.path, target.path};
+    case ImportTarget::Kind::Namespace:
+        if (m_symbols.hasNamespace(target.path))
+            return {Symbol::Kind::Namespace, target.path, {}};
+        return {};
+    case ImportTarget::Kind::None:
+        break;
+    }
+    return {};
+}
+
+// ---- Bindings: what each import makes visible by name -------------------------------------
+
+void Linker::bindPython(const ModuleSymbols& module, const Reference& ref, ModuleBindings& bindings) const
+{
+    const QJsonObject& d = ref.details;
+    const int level = d.value(u"level").toInt();
+    const QJsonArray names = d.value(u"names").toArray();
+    if (names.isEmpty() && !d.value(u"star").toBool()) {
+        // import a.b.c        → binds a (the top package)
+        // import a.b.c as x   → binds x to a.b.c
+        const QString alias = d.value(u"alias").toString();
+        if (!alias.isEmpty()) {
+            bindings.names.insert(alias, {m_layout.resolvePython(module.path, ref.target, level), {}});
+        } else {
+            const QString top = ref.target.section(u'.', 0, 0);
+            bindings.names.insert(top, {m_layout.resolvePython(module.path, top, level), {}});
+        }
+        return;
+    }
+    const ImportTarget from = m_layout.resolvePython(module.path, ref.target, level);
+    if (d.value(u"star").toBool()) {
+        bindings.stars.append(from);
+        return;
+    }
+    for (const QJsonValue& value : names) {
+        const QJsonObject entry = value.toObject();
+        const QString name = entry.value(u"name").toString();
+        const QString alias = entry.value(u"alias").toString();
+        bindings.names.insert(alias.isEmpty() ? name : alias, {from, name});
+    }
+}
+
+void Linker::bindEcma(const ModuleSymbols& module, const Reference& ref, ModuleBindings& bindings) const
+{
+    const QJsonObject& d = ref.details;
+    const ImportTarget from = m_layout.resolveEcma(module.path, ref.target);
+    const bool reexport = d.value(u"reexport").toBool();
+    QHash<QString, Binding>& table = reexport ? bindings.reexportNames : bindings.names;
+    if (d.value(u"star").toBool() && d.value(u"namespace").toString().isEmpty()) {
+        if (reexport)
+            bindings.stars.append(from);
+        return;
+    }
+    const QString ns = d.value(u"namespace").toString();
+    if (!ns.isEmpty())
+        table.insert(ns, {from, {}});
+    const QString alias = d.value(u"alias").toString();
+    if (!alias.isEmpty())
+        table.insert(alias, {from, {}});
+    for (const QJsonValue& value : d.value(u"names").toArray()) {
+        const QJsonObject entry = value.toObject();
+        const QString name = entry.value(u"name").toString();
+        const QString local = entry.value(u"alias").toString();
+        table.insert(local.isEmpty() ? name : local, {from, name});
+    }
+}
+
+void Linker::bindGo(const ModuleSymbols& module, const Reference& ref, ModuleBindings& bindings)
+{
+    const ImportTarget target = m_layout.go().resolve(module.path, ref.target);
+    const QString alias = ref.details.value(u"alias").toString();
+    if (alias == u"_")
+        return; // imported for its side effects only
+    if (alias == u".") {
+        bindings.stars.append(target);
+        return;
+    }
+    QString name = alias;
+    if (name.isEmpty() && target.kind == ImportTarget::Kind::Package) {
+        // The package clause names the package, not the directory ("gopkg.in/yaml.v3" → yaml).
+        for (const QString& file : m_layout.go().packageFiles(target.path)) {
+            if (const ModuleSymbols* member = m_symbols.module(file); member && !member->package.isEmpty()) {
+                name = member->package;
+                break;
+            }
+        }
+    }
+    if (name.isEmpty()) {
+        QString last = ref.target.section(u'/', -1);
+        // Major-version suffixes are not part of the package name: "github.com/x/y/v2" → y.
+        if (last.size() > 1 && last.startsWith(u'v') && last.sliced(1).toInt() > 0)
+            last = ref.target.section(u'/', -2, -2);
+        name = last;
+    }
+    bindings.names.insert(name, {target, {}});
+}
+
+void Linker::bindRust(const ModuleSymbols& module, const Reference& ref, ModuleBindings& bindings) const
+{
+    const QJsonObject& d = ref.details;
+    if (d.value(u"mod").toBool()) {
+        if (auto child = m_layout.rust().childModule(module.path, ref.target))
+            bindings.names.insert(ref.target, {ImportTarget::file(*child), {}});
+        return;
+    }
+    const RustCrates::Path resolved = m_layout.rust().resolve(module.path, ref.target);
+    if (d.value(u"star").toBool()) {
+        if (resolved.item.isEmpty())
+            bindings.stars.append(resolved.target);
+        return; // globbing an enum's variants or a type's items binds nothing MU models
+    }
+    QString name = d.value(u"alias").toString();
+    if (name.isEmpty())
+        name = ref.target.section(QStringLiteral("::"), -1);
+    if (name == u"self")
+        name = ref.target.section(QStringLiteral("::"), -2, -2);
+    if (!name.isEmpty() && name != u"_")
+        bindings.names.insert(name, {resolved.target, resolved.item});
+}
+
+void Linker::bindNamespaced(const ModuleSymbols& module, const Reference& ref, ModuleBindings& bindings) const
+{
+    const QJsonObject& d = ref.details;
+    if (module.family == LanguageFamily::CFamily) {
+        // An include makes the header's declarations visible; includeClosure() follows them.
+        return;
+    }
+    const QString target = dotted(ref.target);
+    const QString alias = d.value(u"alias").toString();
+    if (!alias.isEmpty()) {
+        bindings.names.insert(alias, {ImportTarget::ns(target), {}}); // C# `using X = A.B.C;`
+        return;
+    }
+    // Java `import a.b.*`, `import static a.b.C.*`; C# `using A.B;`, `using static A.B.C;`.
+    const bool star = d.value(u"star").toBool() || module.family == LanguageFamily::CSharp;
+    if (star) {
+        bindings.stars.append(ImportTarget::ns(target));
+        return;
+    }
+    // Java `import a.b.C;` / `import static a.b.C.m;`: the last name, resolved by qualified name.
+    bindings.names.insert(target.section(u'.', -1), {ImportTarget::ns(target), {}});
+}
+
 const Linker::ModuleBindings& Linker::bindingsOf(const ModuleSymbols& module)
 {
     const auto cached = m_bindings.constFind(module.path);
@@ -49,62 +274,34 @@ const Linker::ModuleBindings& Linker::bindingsOf(const ModuleSymbols& module)
 
     ModuleBindings bindings;
     for (const Reference& ref : module.imports) {
-        const QJsonObject& d = ref.details;
-        const bool dynamic = d.value(u"dynamic").toBool();
-        if (dynamic)
+        if (ref.details.value(u"dynamic").toBool())
             continue; // import() and importlib bind nothing by name
-        if (module.python) {
-            const int level = d.value(u"level").toInt();
-            const QJsonArray names = d.value(u"names").toArray();
-            if (names.isEmpty() && !d.value(u"star").toBool()) {
-                // import a.b.c        → binds a (the top package)
-                // import a.b.c as x   → binds x to a.b.c
-                const QString alias = d.value(u"alias").toString();
-                if (!alias.isEmpty()) {
-                    bindings.names.insert(alias, {m_layout.resolvePython(module.path, ref.target, level), {}});
-                } else {
-                    const QString top = ref.target.section(u'.', 0, 0);
-                    bindings.names.insert(top, {m_layout.resolvePython(module.path, top, level), {}});
-                }
-                continue;
-            }
-            const ImportTarget from = m_layout.resolvePython(module.path, ref.target, level);
-            if (d.value(u"star").toBool()) {
-                bindings.stars.append(from);
-                continue;
-            }
-            for (const QJsonValue& value : names) {
-                const QJsonObject entry = value.toObject();
-                const QString name = entry.value(u"name").toString();
-                const QString alias = entry.value(u"alias").toString();
-                bindings.names.insert(alias.isEmpty() ? name : alias, {from, name});
-            }
-            continue;
-        }
-
-        const ImportTarget from = m_layout.resolveEcma(module.path, ref.target);
-        const bool reexport = d.value(u"reexport").toBool();
-        QHash<QString, Binding>& table = reexport ? bindings.reexportNames : bindings.names;
-        if (d.value(u"star").toBool() && d.value(u"namespace").toString().isEmpty()) {
-            if (reexport)
-                bindings.stars.append(from);
-            continue;
-        }
-        const QString ns = d.value(u"namespace").toString();
-        if (!ns.isEmpty())
-            table.insert(ns, {from, {}});
-        const QString alias = d.value(u"alias").toString();
-        if (!alias.isEmpty())
-            table.insert(alias, {from, {}});
-        for (const QJsonValue& value : d.value(u"names").toArray()) {
-            const QJsonObject entry = value.toObject();
-            const QString name = entry.value(u"name").toString();
-            const QString local = entry.value(u"alias").toString();
-            table.insert(local.isEmpty() ? name : local, {from, name});
+        switch (module.family) {
+        case LanguageFamily::Python:
+            bindPython(module, ref, bindings);
+            break;
+        case LanguageFamily::EcmaScript:
+            bindEcma(module, ref, bindings);
+            break;
+        case LanguageFamily::Go:
+            bindGo(module, ref, bindings);
+            break;
+        case LanguageFamily::Rust:
+            bindRust(module, ref, bindings);
+            break;
+        case LanguageFamily::Java:
+        case LanguageFamily::CSharp:
+        case LanguageFamily::CFamily:
+            bindNamespaced(module, ref, bindings);
+            break;
+        case LanguageFamily::Other:
+            break;
         }
     }
     return *m_bindings.insert(module.path, std::move(bindings));
 }
+
+// ---- Name lookup ------------------------------------------------------------------------------
 
 Linker::Symbol Linker::resolveBinding(const Binding& binding, int depth)
 {
@@ -113,6 +310,16 @@ Linker::Symbol Linker::resolveBinding(const Binding& binding, int depth)
         return {};
     case ImportTarget::Kind::External:
         return {Symbol::Kind::External, binding.target.path, {}};
+    case ImportTarget::Kind::Package:
+        return binding.importedName.isEmpty() ? Symbol {Symbol::Kind::Package, binding.target.path, binding.target.path}
+                                              : packageMember(binding.target.path, binding.importedName);
+    case ImportTarget::Kind::Namespace: {
+        const QString qualified
+            = binding.importedName.isEmpty() ? binding.target.path : binding.target.path + u'.' + binding.importedName;
+        if (Symbol symbol = resolveQualified(qualified, depth + 1))
+            return symbol;
+        return m_symbols.hasNamespace(qualified) ? Symbol {Symbol::Kind::Namespace, qualified, {}} : Symbol {};
+    }
     case ImportTarget::Kind::File:
         break;
     }
@@ -127,6 +334,22 @@ Linker::Symbol Linker::resolveBinding(const Binding& binding, int depth)
     if (auto sub = m_layout.pythonSubmodule(file, binding.importedName)) {
         if (const ModuleSymbols* module = consult(*sub))
             return {Symbol::Kind::Module, module->moduleId, *sub};
+    }
+    return {};
+}
+
+Linker::Symbol Linker::lookupIn(const ImportTarget& target, const QString& name, int depth)
+{
+    switch (target.kind) {
+    case ImportTarget::Kind::File:
+        return lookup(target.path, name, depth + 1);
+    case ImportTarget::Kind::Package:
+        return packageMember(target.path, name);
+    case ImportTarget::Kind::Namespace:
+        return resolveQualified(target.path + u'.' + name, depth + 1);
+    case ImportTarget::Kind::None:
+    case ImportTarget::Kind::External:
+        break;
     }
     return {};
 }
@@ -155,12 +378,10 @@ Linker::Symbol Linker::lookup(const QString& path, const QString& name, int dept
         return resolveBinding(binding, depth);
     }
     const QList<ImportTarget> stars = bindings.stars;
-    const bool python = module->python;
+    const bool python = module->python();
     if (!(python && name.startsWith(u'_'))) {
         for (const ImportTarget& star : stars) {
-            if (star.kind != ImportTarget::Kind::File)
-                continue;
-            if (Symbol symbol = lookup(star.path, name, depth + 1))
+            if (Symbol symbol = lookupIn(star, name, depth))
                 return symbol;
         }
     }
@@ -169,47 +390,266 @@ Linker::Symbol Linker::lookup(const QString& path, const QString& name, int dept
             if (const ModuleSymbols* submodule = consult(*sub))
                 return {Symbol::Kind::Module, submodule->moduleId, *sub};
         }
+        return {};
+    }
+    return lookupFallback(*module, name, depth);
+}
+
+/// What a language makes visible without an import naming it.
+Linker::Symbol Linker::lookupFallback(const ModuleSymbols& module, const QString& name, int depth)
+{
+    switch (module.family) {
+    case LanguageFamily::Go:
+        // Every file of a package sees the others' top-level names.
+        for (const QString& sibling : m_layout.go().siblings(module.path)) {
+            const ModuleSymbols* other = m_symbols.module(sibling);
+            if (other && other->package == module.package) {
+                if (Symbol symbol = definitionSymbol(*other, name)) {
+                    m_consulted.insert(u"dir:" + parentDir(module.path));
+                    m_consulted.insert(sibling);
+                    return symbol;
+                }
+            }
+        }
+        m_consulted.insert(u"dir:" + parentDir(module.path));
+        return {};
+    case LanguageFamily::Rust:
+        if (name == u"crate" || name == u"super") { // path roots in expressions: crate::util::f()
+            const auto target
+                = name == u"crate" ? m_layout.rust().crateRoot(module.path) : m_layout.rust().parentModule(module.path);
+            if (const ModuleSymbols* root = target ? consult(*target) : nullptr)
+                return {Symbol::Kind::Module, root->moduleId, *target};
+            return {};
+        }
+        if (auto child = m_layout.rust().childModule(module.path, name)) {
+            if (const ModuleSymbols* submodule = consult(*child))
+                return {Symbol::Kind::Module, submodule->moduleId, *child};
+        }
+        if (auto crate = m_layout.rust().crateNamed(name)) {
+            if (const ModuleSymbols* root = consult(*crate))
+                return {Symbol::Kind::Module, root->moduleId, *crate};
+        }
+        return {};
+    case LanguageFamily::Java:
+        if (!module.package.isEmpty())
+            return resolveQualified(module.package + u'.' + name, depth + 1);
+        return {};
+    case LanguageFamily::CSharp:
+        for (const QString& ns : module.namespaces) {
+            for (const QString& scope : namespaceChain(ns)) {
+                if (Symbol symbol = resolveQualified(scope + u'.' + name, depth + 1))
+                    return symbol;
+            }
+        }
+        if (m_symbols.hasNamespace(name))
+            return {Symbol::Kind::Namespace, name, {}};
+        return {};
+    case LanguageFamily::CFamily: {
+        const QStringList headers = includeClosure(module.path); // a copy: lookups may grow the cache
+        for (const QString& header : headers) {
+            if (const ModuleSymbols* other = consult(header)) {
+                if (Symbol symbol = definitionSymbol(*other, name))
+                    return symbol;
+            }
+        }
+        for (const QString& ns : module.namespaces) {
+            for (const QString& scope : namespaceChain(ns)) {
+                if (Symbol symbol = resolveQualified(scope + u'.' + name, depth + 1))
+                    return symbol;
+            }
+        }
+        if (Symbol symbol = globalFunction(module, name))
+            return symbol;
+        if (m_symbols.hasNamespace(name))
+            return {Symbol::Kind::Namespace, name, {}};
+        return {};
+    }
+    case LanguageFamily::Python:
+    case LanguageFamily::EcmaScript:
+    case LanguageFamily::Other:
+        break;
     }
     return {};
 }
 
-Linker::Symbol Linker::resolveDotted(const QString& path, const QString& scopeLocal, const QString& dotted, int depth)
+Linker::Symbol Linker::packageMember(const QString& dir, const QString& local)
 {
-    const QStringList parts = dotted.split(u'.');
+    m_consulted.insert(u"dir:" + dir);
+    auto it = m_packageIndex.find(dir);
+    if (it == m_packageIndex.end()) {
+        QHash<QString, QualifiedDefinition> index;
+        for (const QString& file : m_layout.go().packageFiles(dir)) {
+            const ModuleSymbols* module = m_symbols.module(file);
+            if (!module)
+                continue;
+            for (auto def = module->definitions.constBegin(); def != module->definitions.constEnd(); ++def) {
+                if (!index.contains(def.key()))
+                    index.insert(def.key(), {*def, file});
+            }
+        }
+        it = m_packageIndex.insert(dir, std::move(index));
+    }
+    const auto found = it->constFind(local);
+    if (found == it->constEnd())
+        return {};
+    m_consulted.insert(found->path);
+    return {found->definition.type == NodeType::Class ? Symbol::Kind::Class : Symbol::Kind::Function,
+        found->definition.id, found->path};
+}
+
+Linker::Symbol Linker::namespaceMember(const QString& ns, const QString& local)
+{
+    m_consulted.insert(u"ns:" + ns);
+    auto it = m_namespaceIndex.find(ns);
+    if (it == m_namespaceIndex.end()) {
+        QHash<QString, QualifiedDefinition> index;
+        const QString prefix = ns + u'.';
+        for (const QString& file : m_symbols.namespaceFiles(ns)) {
+            const ModuleSymbols* module = m_symbols.module(file);
+            if (!module)
+                continue;
+            for (const ModuleSymbols::Definition& def : module->definitions) {
+                if (def.qualifiedName.startsWith(prefix)) {
+                    const QString key = def.qualifiedName.sliced(prefix.size());
+                    if (!index.contains(key))
+                        index.insert(key, {def, file});
+                }
+            }
+        }
+        it = m_namespaceIndex.insert(ns, std::move(index));
+    }
+    const auto found = it->constFind(local);
+    if (found == it->constEnd())
+        return {};
+    m_consulted.insert(found->path);
+    return {found->definition.type == NodeType::Class ? Symbol::Kind::Class : Symbol::Kind::Function,
+        found->definition.id, found->path};
+}
+
+Linker::Symbol Linker::resolveQualified(const QString& qualifiedName, int depth)
+{
+    if (depth > kMaxDepth)
+        return {};
+    // The longest namespace prefix first: "a.b.C.m" tries namespace "a.b.C", then "a.b", then "a".
+    const QStringList parts = qualifiedName.split(u'.');
+    for (qsizetype split = parts.size() - 1; split >= 1; --split) {
+        const QString ns = parts.first(split).join(u'.');
+        if (!m_symbols.hasNamespace(ns))
+            continue;
+        // Within the namespace, the longest defined prefix of the rest, then members through bases.
+        for (qsizetype end = parts.size(); end > split; --end) {
+            Symbol symbol = namespaceMember(ns, parts.sliced(split, end - split).join(u'.'));
+            if (!symbol)
+                continue;
+            for (qsizetype i = end; i < parts.size() && symbol; ++i)
+                symbol = symbol.kind == Symbol::Kind::Class ? member(symbol, parts[i], depth + 1) : Symbol {};
+            return symbol;
+        }
+        return {};
+    }
+    return {};
+}
+
+const QStringList& Linker::includeClosure(const QString& path)
+{
+    if (const auto it = m_includeClosures.constFind(path); it != m_includeClosures.constEnd())
+        return *it;
+    QStringList closure;
+    QSet<QString> seen {path};
+    std::deque<QString> queue {path};
+    while (!queue.empty() && closure.size() < kMaxIncludeClosure) {
+        const QString file = queue.front();
+        queue.pop_front();
+        const ModuleSymbols* module = m_symbols.module(file);
+        if (!module)
+            continue;
+        for (const Reference& ref : module->imports) {
+            const ImportTarget target
+                = m_layout.includes().resolve(file, ref.target, ref.details.value(u"system").toBool());
+            if (target.kind == ImportTarget::Kind::File && !seen.contains(target.path)) {
+                seen.insert(target.path);
+                closure.append(target.path);
+                queue.push_back(target.path);
+            }
+        }
+    }
+    return *m_includeClosures.insert(path, std::move(closure));
+}
+
+Linker::Symbol Linker::globalFunction(const ModuleSymbols& module, const QString& name)
+{
+    // C has one namespace of external names: a call to f() reaches the one non-static
+    // definition of f in the project, wherever it is. Two definitions (per-platform variants,
+    // several programs in one tree) make it ambiguous: no edge.
+    QStringList candidates; // C++: the enclosing namespaces' function first, then the global one
+    for (const QString& ns : module.namespaces) {
+        for (const QString& scope : namespaceChain(ns))
+            candidates.append(scope + u'.' + name);
+    }
+    candidates.append(name);
+    for (const QString& qualified : std::as_const(candidates)) {
+        m_consulted.insert(u"cfn:" + qualified.section(u'.', -1));
+        const QList<GlobalFunction>& functions = m_symbols.globalFunctions(qualified);
+        if (functions.size() == 1) {
+            m_consulted.insert(functions.first().path);
+            return {Symbol::Kind::Function, functions.first().id, functions.first().path};
+        }
+        if (functions.size() > 1)
+            return {};
+    }
+    return {};
+}
+
+Linker::Symbol Linker::step(const Symbol& symbol, const QString& name, int depth)
+{
+    switch (symbol.kind) {
+    case Symbol::Kind::Module:
+        return lookup(symbol.path, name, depth + 1);
+    case Symbol::Kind::Package:
+        return packageMember(symbol.path, name);
+    case Symbol::Kind::Namespace: {
+        const QString qualified = symbol.id + u'.' + name;
+        if (Symbol found = resolveQualified(qualified, depth + 1))
+            return found;
+        return m_symbols.hasNamespace(qualified) ? Symbol {Symbol::Kind::Namespace, qualified, {}} : Symbol {};
+    }
+    case Symbol::Kind::Class:
+        return member(symbol, name, depth + 1);
+    case Symbol::Kind::External:
+        return symbol; // numpy.linalg.norm stays ext:numpy
+    case Symbol::Kind::Function:
+    case Symbol::Kind::None:
+        break;
+    }
+    return {};
+}
+
+Linker::Symbol Linker::resolveDotted(
+    const QString& path, const QString& scopeLocal, const QString& dottedName, int depth)
+{
+    const QStringList parts = dotted(dottedName).split(u'.');
     const ModuleSymbols* module = consult(path);
     if (!module || parts.isEmpty() || parts.first().isEmpty())
         return {};
 
-    // The first name: enclosing function scopes (innermost first), then the module.
+    // The first name: enclosing scopes (innermost first), then the module. Functions see their
+    // nested definitions; classes of namespaced languages see their nested types.
     Symbol symbol;
     QString scope = scopeLocal;
     while (!scope.isEmpty() && !symbol) {
         const auto def = module->definitions.constFind(scope);
-        const bool isFunctionScope = def != module->definitions.constEnd() && def->type == NodeType::Function;
-        if (isFunctionScope)
+        const bool isScope = def != module->definitions.constEnd()
+            && (def->type == NodeType::Function || namespaced(module->family)
+                || module->family == LanguageFamily::Rust);
+        if (isScope)
             symbol = definitionSymbol(*module, scope + u'.' + parts.first());
         const qsizetype dot = scope.lastIndexOf(u'.');
         scope = dot < 0 ? QString() : scope.first(dot);
     }
     if (!symbol)
         symbol = lookup(path, parts.first(), depth);
-
-    for (qsizetype i = 1; i < parts.size() && symbol; ++i) {
-        switch (symbol.kind) {
-        case Symbol::Kind::Module:
-            symbol = lookup(symbol.path, parts[i], depth + 1);
-            break;
-        case Symbol::Kind::Class:
-            symbol = member(symbol, parts[i], depth + 1);
-            break;
-        case Symbol::Kind::External:
-            break; // numpy.linalg.norm stays ext:numpy
-        case Symbol::Kind::Function:
-        case Symbol::Kind::None:
-            symbol = {};
-            break;
-        }
-    }
+    for (qsizetype i = 1; i < parts.size() && symbol; ++i)
+        symbol = step(symbol, parts[i], depth);
     return symbol;
 }
 
@@ -235,9 +675,26 @@ Linker::Symbol Linker::member(const Symbol& cls, const QString& name, int depth)
 {
     if (depth > kMaxDepth || cls.kind != Symbol::Kind::Class)
         return {};
+    const QString classLocal = localNameOf(cls.id);
     if (const ModuleSymbols* module = consult(cls.path)) {
-        if (Symbol symbol = definitionSymbol(*module, localNameOf(cls.id) + u'.' + name))
+        if (Symbol symbol = definitionSymbol(*module, classLocal + u'.' + name))
             return symbol;
+        if (module->family == LanguageFamily::Go) {
+            // Methods may be declared in any file of the type's package.
+            if (Symbol symbol = packageMember(parentDir(cls.path), classLocal + u'.' + name))
+                return symbol;
+        } else if (module->family == LanguageFamily::CSharp) {
+            // Partial classes: the other parts live in files of the same namespace.
+            const auto def = module->definitions.constFind(classLocal);
+            if (def != module->definitions.constEnd()) {
+                const QString qualified = def->qualifiedName + u'.' + name;
+                const qsizetype cut = def->qualifiedName.size() - classLocal.size() - 1;
+                if (cut > 0) {
+                    if (Symbol symbol = namespaceMember(qualified.first(cut), qualified.sliced(cut + 1)))
+                        return symbol;
+                }
+            }
+        }
     }
     for (const Symbol& base : basesOf(cls, depth + 1)) {
         if (Symbol symbol = member(base, name, depth + 1))
@@ -251,7 +708,24 @@ Linker::Symbol Linker::constructorOf(const Symbol& cls)
     const ModuleSymbols* module = consult(cls.path);
     if (!module)
         return {};
-    return member(cls, module->python ? QStringLiteral("__init__") : QStringLiteral("constructor"), 0);
+    switch (module->family) {
+    case LanguageFamily::Python:
+        return member(cls, QStringLiteral("__init__"), 0);
+    case LanguageFamily::EcmaScript:
+        return member(cls, QStringLiteral("constructor"), 0);
+    case LanguageFamily::Java:
+    case LanguageFamily::CSharp:
+    case LanguageFamily::CFamily: {
+        const QString local = localNameOf(cls.id);
+        const Symbol constructor = definitionSymbol(*module, local + u'.' + local.section(u'.', -1));
+        return constructor.kind == Symbol::Kind::Function ? constructor : Symbol {};
+    }
+    case LanguageFamily::Go:
+    case LanguageFamily::Rust:
+    case LanguageFamily::Other:
+        break; // conversions and struct literals are not calls
+    }
+    return {};
 }
 
 Linker::Symbol Linker::enclosingClass(const ModuleSymbols& module, const QString& sourceLocal)
@@ -265,8 +739,16 @@ Linker::Symbol Linker::enclosingClass(const ModuleSymbols& module, const QString
         const Symbol symbol = definitionSymbol(module, scope);
         if (symbol.kind == Symbol::Kind::Class)
             return symbol;
+        if (symbol.kind == Symbol::Kind::None) {
+            // Go methods, Rust impl items and C++ out-of-line definitions name a type declared
+            // in another file ("T.m").
+            if (Symbol owner = resolveDotted(module.path, QString(), scope, 0); owner.kind == Symbol::Kind::Class)
+                return owner;
+        }
     }
 }
+
+// ---- Linking one file -------------------------------------------------------------------------
 
 store::FileLinks Linker::link(const QString& path, const QList<Reference>& references)
 {
@@ -296,14 +778,29 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
         edgeIndex.insert(key, links.edges.size());
         links.edges.append(Edge {source, targetId, type, path, line, {}});
     };
-    auto moduleSymbol = [&](const ImportTarget& target) -> Symbol {
-        if (target.kind == ImportTarget::Kind::External)
-            return {Symbol::Kind::External, target.path, {}};
-        if (target.kind == ImportTarget::Kind::File) {
-            if (const ModuleSymbols* m = consult(target.path))
-                return {Symbol::Kind::Module, m->moduleId, target.path};
+    // Module → module import edges for one resolved import target.
+    auto addImport = [&](const ImportTarget& target, int line) {
+        switch (target.kind) {
+        case ImportTarget::Kind::Package:
+            // A Go import depends on the whole package: every (non-test) file of it.
+            for (const QString& file : m_layout.go().packageFiles(target.path))
+                addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(ImportTarget::file(file)), line);
+            m_consulted.insert(u"dir:" + target.path);
+            break;
+        case ImportTarget::Kind::Namespace:
+            break; // namespace imports become edges through what the file uses (below)
+        default:
+            addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(target), line);
+            break;
         }
-        return {};
+    };
+    // Java/C#: which namespaces the file imports matters for name lookup only; the file depends
+    // on the files declaring the types it actually uses, so those become its import edges.
+    const bool importsByUse = self->family == LanguageFamily::Java || self->family == LanguageFamily::CSharp;
+    auto noteUse = [&](const Symbol& target, int line) {
+        if (importsByUse && (target.kind == Symbol::Kind::Class || target.kind == Symbol::Kind::Function)
+            && target.path != path)
+            addImport(ImportTarget::file(target.path), line);
     };
 
     for (const Reference& ref : references) {
@@ -311,43 +808,101 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
         switch (ref.kind) {
         case Reference::Kind::Import: {
             const QJsonObject& d = ref.details;
-            if (!self->python) {
-                addEdge(
-                    EdgeType::Imports, self->moduleId, moduleSymbol(m_layout.resolveEcma(path, ref.target)), ref.line);
+            switch (self->family) {
+            case LanguageFamily::Python: {
+                const int level = d.value(u"level").toInt();
+                const ImportTarget from = m_layout.resolvePython(path, ref.target, level);
+                const QJsonArray names = d.value(u"names").toArray();
+                bool edgeToFrom = names.isEmpty();
+                for (const QJsonValue& value : names) {
+                    // `from pkg import sub`: the edge goes to the submodule when pkg does not define `sub`.
+                    const QString name = value.toObject().value(u"name").toString();
+                    const ModuleSymbols* fromModule
+                        = from.kind == ImportTarget::Kind::File ? consult(from.path) : nullptr;
+                    const bool defined = fromModule && fromModule->definitions.contains(name);
+                    const auto sub = from.kind == ImportTarget::Kind::File && !defined
+                        ? m_layout.pythonSubmodule(from.path, name)
+                        : std::nullopt;
+                    if (sub)
+                        addImport(ImportTarget::file(*sub), ref.line);
+                    else
+                        edgeToFrom = true;
+                }
+                if (edgeToFrom)
+                    addImport(from, ref.line);
                 break;
             }
-            const int level = d.value(u"level").toInt();
-            const ImportTarget from = m_layout.resolvePython(path, ref.target, level);
-            const QJsonArray names = d.value(u"names").toArray();
-            bool edgeToFrom = names.isEmpty();
-            for (const QJsonValue& value : names) {
-                // `from pkg import sub`: the edge goes to the submodule when pkg does not define `sub`.
-                const QString name = value.toObject().value(u"name").toString();
-                const ModuleSymbols* fromModule = from.kind == ImportTarget::Kind::File ? consult(from.path) : nullptr;
-                const bool defined = fromModule && fromModule->definitions.contains(name);
-                const auto sub = from.kind == ImportTarget::Kind::File && !defined
-                    ? m_layout.pythonSubmodule(from.path, name)
-                    : std::nullopt;
-                if (sub)
-                    addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(ImportTarget::file(*sub)), ref.line);
-                else
-                    edgeToFrom = true;
+            case LanguageFamily::EcmaScript:
+                addImport(m_layout.resolveEcma(path, ref.target), ref.line);
+                break;
+            case LanguageFamily::Go:
+                addImport(m_layout.go().resolve(path, ref.target), ref.line);
+                break;
+            case LanguageFamily::Rust:
+                if (d.value(u"mod").toBool()) {
+                    if (auto child = m_layout.rust().childModule(path, ref.target))
+                        addImport(ImportTarget::file(*child), ref.line);
+                } else {
+                    addImport(m_layout.rust().resolve(path, ref.target).target, ref.line);
+                }
+                break;
+            case LanguageFamily::CFamily:
+                addImport(m_layout.includes().resolve(path, ref.target, d.value(u"system").toBool()), ref.line);
+                break;
+            case LanguageFamily::Java:
+            case LanguageFamily::CSharp: {
+                const QString target = dotted(ref.target);
+                const bool star = d.value(u"star").toBool() || self->family == LanguageFamily::CSharp;
+                if (!star || !d.value(u"alias").toString().isEmpty()) {
+                    // A single-type (or static member, or alias) import names a definition.
+                    Symbol symbol = resolveQualified(target, 0);
+                    if (symbol.kind == Symbol::Kind::Function)
+                        symbol = resolveQualified(target.section(u'.', 0, -2), 0);
+                    if (symbol) {
+                        addImport(ImportTarget::file(symbol.path), ref.line);
+                        break;
+                    }
+                }
+                if (!m_symbols.hasNamespace(target) && !resolveQualified(target, 0)) {
+                    // Nothing in the project declares it: a library (or the platform).
+                    const QString external
+                        = self->family == LanguageFamily::Java ? javaExternalName(target) : target.section(u'.', 0, 0);
+                    addEdge(EdgeType::Imports, self->moduleId, Symbol {Symbol::Kind::External, external, {}}, ref.line);
+                }
+                break;
             }
-            if (edgeToFrom)
-                addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(from), ref.line);
+            case LanguageFamily::Other:
+                break;
+            }
             break;
         }
         case Reference::Kind::Inherit: {
-            const qsizetype dot = sourceLocal.lastIndexOf(u'.');
-            const Symbol base = resolveDotted(path, dot < 0 ? QString() : sourceLocal.first(dot), ref.target, 0);
-            if (base.kind == Symbol::Kind::Class || base.kind == Symbol::Kind::External)
-                addEdge(EdgeType::Inherits, ref.sourceId, base, ref.line);
+            const QString subject = ref.details.value(u"subject").toString();
+            QString sourceId = ref.sourceId;
+            QString scope;
+            if (!subject.isEmpty()) {
+                // Rust `impl Trait for T` where T is declared elsewhere: T inherits.
+                const Symbol owner = resolveDotted(path, QString(), subject, 0);
+                if (owner.kind != Symbol::Kind::Class)
+                    break;
+                sourceId = owner.id;
+            } else {
+                const qsizetype dot = sourceLocal.lastIndexOf(u'.');
+                scope = dot < 0 ? QString() : sourceLocal.first(dot);
+            }
+            const Symbol base = resolveDotted(path, scope, ref.target, 0);
+            if (base.kind == Symbol::Kind::Class || base.kind == Symbol::Kind::External) {
+                addEdge(EdgeType::Inherits, sourceId, base, ref.line);
+                noteUse(base, ref.line);
+            }
             break;
         }
         case Reference::Kind::Use: {
             const Symbol type = resolveDotted(path, sourceLocal, ref.target, 0);
-            if (type.kind == Symbol::Kind::Class)
+            if (type.kind == Symbol::Kind::Class) {
                 addEdge(EdgeType::Uses, ref.sourceId, type, ref.line);
+                noteUse(type, ref.line);
+            }
             break;
         }
         case Reference::Kind::MemberOf: {
@@ -366,30 +921,38 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
                 break;
 
             Symbol callee;
-            const QString& receiver = ref.receiver;
+            const QString receiver = dotted(ref.receiver);
             if (!ref.receiverType.isEmpty()) {
                 const Symbol type = resolveDotted(path, sourceLocal, ref.receiverType, 0);
                 callee = member(type, ref.target, 0);
             } else if (receiver.isEmpty()) {
-                callee = resolveDotted(path, sourceLocal, ref.target, 0);
-            } else if (receiver == u"self" || receiver == u"this" || receiver == u"cls") {
+                // Java, C# and C++ methods call their class's members (inherited ones too)
+                // without `this`; those shadow anything imported.
+                if (namespaced(self->family))
+                    callee = member(enclosingClass(*self, sourceLocal), ref.target, 0);
+                if (!callee)
+                    callee = resolveDotted(path, sourceLocal, ref.target, 0);
+            } else if (isSelfReceiver(receiver)) {
                 callee = member(enclosingClass(*self, sourceLocal), ref.target, 0);
-            } else if (receiver == u"super") {
+            } else if (receiver == u"super" || receiver == u"base") {
                 for (const Symbol& base : basesOf(enclosingClass(*self, sourceLocal), 0)) {
                     if ((callee = member(base, ref.target, 0)))
                         break;
                 }
             } else if (!receiver.startsWith(u"self.") && !receiver.startsWith(u"this.")) {
                 const Symbol owner = resolveDotted(path, sourceLocal, receiver, 0);
-                if (owner.kind == Symbol::Kind::Module)
-                    callee = lookup(owner.path, ref.target, 0);
-                else if (owner.kind == Symbol::Kind::Class)
-                    callee = member(owner, ref.target, 0);
+                if (owner.kind == Symbol::Kind::Module || owner.kind == Symbol::Kind::Package
+                    || owner.kind == Symbol::Kind::Namespace || owner.kind == Symbol::Kind::Class)
+                    callee = step(owner, ref.target, 0);
+                if (callee.kind == Symbol::Kind::External)
+                    callee = {};
             }
             if (callee.kind == Symbol::Kind::Class)
                 callee = constructorOf(callee);
-            if (callee.kind == Symbol::Kind::Function)
+            if (callee.kind == Symbol::Kind::Function) {
                 addEdge(EdgeType::Calls, ref.sourceId, callee, ref.line);
+                noteUse(callee, ref.line);
+            }
             break;
         }
         }

@@ -1,5 +1,9 @@
 #include "resolve/projectlayout.h"
 
+#include "resolve/gomodules.h"
+#include "resolve/includepaths.h"
+#include "resolve/rustcrates.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -408,6 +412,29 @@ void ProjectLayout::loadWorkspaces()
         }
         m_workspaces.append(workspace);
     }
+}
+
+ProjectLayout::~ProjectLayout() = default;
+
+const GoModules& ProjectLayout::go() const
+{
+    if (!m_go)
+        m_go = std::make_unique<GoModules>(m_root, m_paths);
+    return *m_go;
+}
+
+const RustCrates& ProjectLayout::rust() const
+{
+    if (!m_rust)
+        m_rust = std::make_unique<RustCrates>(m_root, m_paths);
+    return *m_rust;
+}
+
+const IncludePaths& ProjectLayout::includes() const
+{
+    if (!m_includes)
+        m_includes = std::make_unique<IncludePaths>(m_root, m_paths);
+    return *m_includes;
 }
 
 } // namespace mu::resolve

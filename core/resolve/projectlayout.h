@@ -10,18 +10,29 @@
 
 namespace mu::resolve {
 
-/// Where an import specifier leads: a project file, an external package, or nowhere known.
+class GoModules;
+class IncludePaths;
+class RustCrates;
+
+/// Where an import specifier leads: a project file, a Go package directory, a Java/C#/C++
+/// namespace, an external package, or nowhere known.
 struct ImportTarget {
     enum class Kind {
         None,
         File,
+        Package,   ///< a directory of files forming one package (Go)
+        Namespace, ///< a package/namespace spread over the files declaring it (Java, C#, C++)
         External
     };
     Kind kind = Kind::None;
-    QString path; ///< project-relative file path (Kind::File) or external name (Kind::External)
+    /// Project-relative file path (File), directory (Package), dotted namespace name (Namespace)
+    /// or external name (External).
+    QString path;
 
     static ImportTarget none() { return {}; }
     static ImportTarget file(QString p) { return {Kind::File, std::move(p)}; }
+    static ImportTarget package(QString dir) { return {Kind::Package, std::move(dir)}; }
+    static ImportTarget ns(QString name) { return {Kind::Namespace, std::move(name)}; }
     static ImportTarget external(QString name) { return {Kind::External, std::move(name)}; }
 };
 
@@ -35,6 +46,9 @@ class ProjectLayout {
 public:
     /// `root` is the project directory on disk; `paths` every indexed file (relative, '/').
     ProjectLayout(QString root, QSet<QString> paths);
+    ~ProjectLayout();
+    ProjectLayout(const ProjectLayout&) = delete;
+    ProjectLayout& operator=(const ProjectLayout&) = delete;
 
     const QString& root() const { return m_root; }
     bool hasFile(const QString& path) const { return m_paths.contains(path); }
@@ -49,6 +63,12 @@ public:
 
     /// TS/JS: the specifier of an import/require/export-from in `fromFile`.
     ImportTarget resolveEcma(const QString& fromFile, const QString& specifier) const;
+
+    /// Go packages (go.mod), Rust crates and modules (Cargo.toml, `mod`), C/C++ includes
+    /// (compile_commands.json): each built on first use.
+    const GoModules& go() const;
+    const RustCrates& rust() const;
+    const IncludePaths& includes() const;
 
 private:
     struct TsConfig {
@@ -73,6 +93,9 @@ private:
     QStringList m_pythonRoots;
     QList<Workspace> m_workspaces;
     mutable QHash<QString, std::shared_ptr<const TsConfig>> m_tsConfigByDir;
+    mutable std::unique_ptr<GoModules> m_go;
+    mutable std::unique_ptr<RustCrates> m_rust;
+    mutable std::unique_ptr<IncludePaths> m_includes;
 };
 
 /// The directory part of a relative path ("a/b/c.py" → "a/b", "c.py" → "").

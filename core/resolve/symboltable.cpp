@@ -17,14 +17,49 @@ QString localNameOf(const QString& id)
     return name;
 }
 
+LanguageFamily languageFamilyOf(QStringView path)
+{
+    const qsizetype dot = path.lastIndexOf(u'.');
+    if (dot < 0)
+        return LanguageFamily::Other;
+    const QStringView extension = path.sliced(dot + 1);
+    const auto is = [&](std::initializer_list<const char16_t*> extensions) {
+        for (const char16_t* candidate : extensions) {
+            if (extension.compare(QStringView(candidate), Qt::CaseInsensitive) == 0)
+                return true;
+        }
+        return false;
+    };
+    if (is({u"py", u"pyw"}))
+        return LanguageFamily::Python;
+    if (is({u"js", u"jsx", u"mjs", u"cjs", u"ts", u"tsx", u"mts", u"cts"}))
+        return LanguageFamily::EcmaScript;
+    if (is({u"go"}))
+        return LanguageFamily::Go;
+    if (is({u"rs"}))
+        return LanguageFamily::Rust;
+    if (is({u"java"}))
+        return LanguageFamily::Java;
+    if (is({u"cs"}))
+        return LanguageFamily::CSharp;
+    if (is({u"c", u"h", u"cpp", u"cc", u"cxx", u"c++", u"hpp", u"hh", u"hxx", u"h++", u"ipp", u"tpp", u"inl"}))
+        return LanguageFamily::CFamily;
+    return LanguageFamily::Other;
+}
+
 ModuleSymbols ModuleSymbols::from(const QString& path, const QList<Node>& nodes, const QList<Reference>& references)
 {
     ModuleSymbols symbols;
     symbols.path = path;
-    symbols.python = path.endsWith(u".py") || path.endsWith(u".pyw");
+    symbols.family = languageFamilyOf(path);
+    const bool namespaced = symbols.family == LanguageFamily::Java || symbols.family == LanguageFamily::CSharp
+        || symbols.family == LanguageFamily::CFamily;
+    QString moduleName;
     for (const Node& node : nodes) {
         if (node.type == NodeType::Module) {
             symbols.moduleId = node.id;
+            symbols.package = node.properties.value(u"package").toString();
+            moduleName = node.qualifiedName;
             for (const QJsonValue& value : node.properties.value(u"exports").toArray()) {
                 const QJsonObject entry = value.toObject();
                 const QString name = entry.value(u"name").toString();
@@ -43,7 +78,15 @@ ModuleSymbols ModuleSymbols::from(const QString& path, const QList<Node>& nodes,
             continue;
         const QString local = localNameOf(node.id);
         if (!symbols.definitions.contains(local))
-            symbols.definitions.insert(local, {node.id, node.type});
+            symbols.definitions.insert(local, {node.id, node.type, node.qualifiedName});
+        // "Acme.Core.Widget.Draw" with local name "Widget.Draw" lives in namespace "Acme.Core".
+        // Languages without namespaces qualify by the module's dotted path instead: not a namespace.
+        if (namespaced && node.qualifiedName.size() > local.size() + 1 && node.qualifiedName.endsWith(local)
+            && node.qualifiedName[node.qualifiedName.size() - local.size() - 1] == u'.') {
+            const QString ns = node.qualifiedName.first(node.qualifiedName.size() - local.size() - 1);
+            if (ns != moduleName && !symbols.namespaces.contains(ns))
+                symbols.namespaces.append(ns);
+        }
     }
     for (const Reference& reference : references) {
         if (reference.kind == Reference::Kind::Import)
@@ -68,7 +111,10 @@ QByteArray ModuleSymbols::interfaceDigest() const
         add(name);
         add(definition.id);
         add(toString(definition.type));
+        add(definition.qualifiedName);
     }
+    add(u"|package");
+    add(package);
     add(u"|imports");
     for (const Reference& ref : imports) {
         add(ref.target);
@@ -98,6 +144,21 @@ void SymbolTable::insert(ModuleSymbols symbols)
     // A file without a module node (skipped, failed) is not a module anything can resolve to.
     m_modules.insert(
         path, symbols.moduleId.isEmpty() ? nullptr : std::make_shared<const ModuleSymbols>(std::move(symbols)));
+}
+
+const QList<GlobalFunction>& SymbolTable::globalFunctions(const QString& qualifiedName)
+{
+    if (!m_globals) {
+        QHash<QString, QList<GlobalFunction>> globals;
+        if (m_globalsLoader) {
+            for (GlobalFunction& function : m_globalsLoader())
+                globals[function.qualifiedName].append(std::move(function));
+        }
+        m_globals = std::move(globals);
+    }
+    static const QList<GlobalFunction> none;
+    const auto it = m_globals->constFind(qualifiedName);
+    return it == m_globals->constEnd() ? none : *it;
 }
 
 const ModuleSymbols* SymbolTable::module(const QString& path)

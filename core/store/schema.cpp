@@ -137,6 +137,23 @@ Migration version1()
     return m;
 }
 
+Migration version2()
+{
+    Migration m;
+    m.version = 2;
+    m.description = QStringLiteral("namespaces: the packages/namespaces each file declares (Java, C#, C++)");
+    m.statements = {
+        // Java, C# and C++ resolve names through packages/namespaces that span many files; this
+        // finds a namespace's files without reading every module. Written with the file's nodes.
+        QStringLiteral("CREATE TABLE namespaces("
+                       "name TEXT NOT NULL,"
+                       " file_path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,"
+                       " PRIMARY KEY (name, file_path)) WITHOUT ROWID"),
+        QStringLiteral("CREATE INDEX namespaces_file_path ON namespaces(file_path)"),
+    };
+    return m;
+}
+
 Status execOrError(QSqlQuery& query, const QString& sql, const QString& what)
 {
     if (!query.exec(sql))
@@ -213,7 +230,7 @@ CharClass classify(QChar c)
 
 const QList<Migration>& migrations()
 {
-    static const QList<Migration> s_migrations = {version1()};
+    static const QList<Migration> s_migrations = {version1(), version2()};
     return s_migrations;
 }
 
@@ -221,7 +238,7 @@ QStringList tableNames()
 {
     return {QStringLiteral("metadata"), QStringLiteral("node_types"), QStringLiteral("edge_types"),
         QStringLiteral("files"), QStringLiteral("nodes"), QStringLiteral("edges"), QStringLiteral("refs"),
-        QStringLiteral("link_deps"), QStringLiteral("nodes_fts")};
+        QStringLiteral("link_deps"), QStringLiteral("nodes_fts"), QStringLiteral("namespaces")};
 }
 
 Result<int> userVersion(const QSqlDatabase& db)

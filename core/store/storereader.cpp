@@ -390,6 +390,43 @@ Result<QStringList> StoreReader::filesConsulting(const QStringList& paths) const
         QStringLiteral("files_consulting"), sql, {json}, [](const QSqlQuery& q) { return q.value(0).toString(); });
 }
 
+Result<QHash<QString, QStringList>> StoreReader::namespaceFiles() const
+{
+    auto rows = m_statements->list<std::pair<QString, QString>>(QStringLiteral("namespace_files"),
+        QStringLiteral("SELECT name, file_path FROM namespaces ORDER BY name, file_path"), {}, [](const QSqlQuery& q) {
+            return std::pair {q.value(0).toString(), q.value(1).toString()};
+        });
+    if (!rows)
+        return rows.error();
+    QHash<QString, QStringList> files;
+    for (auto& [name, path] : *rows)
+        files[name].append(std::move(path));
+    return files;
+}
+
+Result<QList<Node>> StoreReader::externalLinkageFunctions() const
+{
+    // A free function's local name has no '.': methods are "Class.method" (SPEC §1 ids).
+    return m_statements->list<Node>(QStringLiteral("external_linkage_functions"),
+        QStringLiteral("SELECT n.id, n.name, n.qualified_name, n.file_path FROM nodes n "
+                       "JOIN files f ON f.path = n.file_path "
+                       "WHERE f.language IN ('c', 'cpp') AND n.type = 'function' AND n.kind = 'function' "
+                       "AND instr(substr(n.id, length(n.file_path) + 5), '.') = 0 "
+                       "AND coalesce(json_extract(n.properties, '$.is_static'), 0) = 0 "
+                       "AND coalesce(json_extract(n.properties, '$.macro'), 0) = 0 "
+                       "AND coalesce(json_extract(n.properties, '$.declaration'), 0) = 0 "
+                       "ORDER BY n.rowid"),
+        {}, [](const QSqlQuery& q) {
+            Node node;
+            node.id = q.value(0).toString();
+            node.type = NodeType::Function;
+            node.name = q.value(1).toString();
+            node.qualifiedName = q.value(2).toString();
+            node.filePath = q.value(3).toString();
+            return node;
+        });
+}
+
 Result<QStringList> StoreReader::filesWithEdgesInto(const QStringList& paths) const
 {
     if (paths.isEmpty())

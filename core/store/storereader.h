@@ -48,6 +48,11 @@ public:
     Result<QStringList> filesWithEdgesInto(const QStringList& paths) const;
     /// Files whose last linking consulted the symbols of one of `paths` (excluding `paths`).
     Result<QStringList> filesConsulting(const QStringList& paths) const;
+    /// Every declared package/namespace → the files declaring it (sorted), for Java/C#/C++ lookup.
+    Result<QHash<QString, QStringList>> namespaceFiles() const;
+    /// C and C++ free functions with external linkage (not static, not macros, not declarations):
+    /// id, name, qualified_name and file_path filled.
+    Result<QList<Node>> externalLinkageFunctions() const;
     /// The nodes of one file with only what resolution needs (id, type, kind, name,
     /// qualified_name, file_path; properties of the module node only), in file order.
     Result<QList<Node>> symbolNodes(const QString& path) const;

@@ -287,7 +287,7 @@ struct StoreWriter::Statements {
     Statement insertFts, insertFilesFts;
     RawStatement insertNode, insertEdge, insertRef;
     Statement selectFileLinks, deleteFileLinks, selectFileLinked, markLinked, markLinkedAt;
-    Statement deleteFileLinkDeps, insertLinkDep;
+    Statement deleteFileLinkDeps, insertLinkDep, deleteFileNamespaces, insertNamespace;
     Statement selectNode, updateExternal, deleteFtsRow, selectOrphans, deleteNodeRow;
     Statement stampFile, setMetadata;
 
@@ -296,7 +296,8 @@ struct StoreWriter::Statements {
         return {&begin, &commit, &rollback, &selectFileNodes, &deleteFileFts, &deleteFileEdges, &deleteFileRefs,
             &deleteFileNodes, &upsertFile, &deleteFile, &insertFts, &insertFilesFts, &selectFileLinks, &deleteFileLinks,
             &selectFileLinked, &markLinked, &markLinkedAt, &selectNode, &updateExternal, &deleteFtsRow, &selectOrphans,
-            &deleteNodeRow, &stampFile, &setMetadata, &deleteFileLinkDeps, &insertLinkDep};
+            &deleteNodeRow, &stampFile, &setMetadata, &deleteFileLinkDeps, &insertLinkDep, &deleteFileNamespaces,
+            &insertNamespace};
     }
 
     Status prepare(Statement& statement, const QString& name, const QString& sql)
@@ -385,8 +386,8 @@ struct StoreWriter::Statements {
     /// Deletes every row a file owns except its `files` row.
     Status deleteFileRows(const QString& path)
     {
-        for (Statement* statement :
-            {&deleteFileFts, &deleteFileEdges, &deleteFileRefs, &deleteFileLinkDeps, &deleteFileNodes}) {
+        for (Statement* statement : {&deleteFileFts, &deleteFileEdges, &deleteFileRefs, &deleteFileLinkDeps,
+                 &deleteFileNamespaces, &deleteFileNodes}) {
             statement->query.bindValue(0, path);
             if (Status s = run(*statement); !s)
                 return s;
@@ -578,6 +579,9 @@ Status StoreWriter::Statements::prepareAll()
         {&deleteFileLinkDeps, "delete_file_link_deps", QStringLiteral("DELETE FROM link_deps WHERE file_path = ?")},
         {&insertLinkDep, "insert_link_dep",
             QStringLiteral("INSERT OR IGNORE INTO link_deps(module_path, file_path) VALUES(?, ?)")},
+        {&deleteFileNamespaces, "delete_file_namespaces", QStringLiteral("DELETE FROM namespaces WHERE file_path = ?")},
+        {&insertNamespace, "insert_namespace",
+            QStringLiteral("INSERT OR IGNORE INTO namespaces(name, file_path) VALUES(?, ?)")},
         {&markLinked, "mark_linked", QStringLiteral("UPDATE files SET linked = 1 WHERE path = ?")},
         {&markLinkedAt, "mark_linked_at", QStringLiteral("UPDATE files SET linked = 1, revision = ? WHERE path = ?")},
         {&selectNode, "select_node",
@@ -740,6 +744,12 @@ Result<StoreWriter::Commit> StoreWriter::replaceFiles(const QList<FileIndex>& fi
         }
         if (Status s = d.insertReferences(file.references, file.path); !s)
             return fail(s.error());
+        for (const QString& name : file.namespaces) {
+            d.insertNamespace.query.bindValue(0, name);
+            d.insertNamespace.query.bindValue(1, file.path);
+            if (Status s = Statements::run(d.insertNamespace); !s)
+                return fail(s.error());
+        }
     }
     if (Status s = d.insertFtsOfFiles(paths); !s)
         return fail(s.error());

@@ -25,6 +25,10 @@ QString describe(const ImportTarget& target)
         return QStringLiteral("none");
     case ImportTarget::Kind::File:
         return QStringLiteral("file:") + target.path;
+    case ImportTarget::Kind::Package:
+        return QStringLiteral("package:") + target.path;
+    case ImportTarget::Kind::Namespace:
+        return QStringLiteral("namespace:") + target.path;
     case ImportTarget::Kind::External:
         return QStringLiteral("ext:") + target.path;
     }
