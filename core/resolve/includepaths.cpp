@@ -101,6 +101,8 @@ ImportTarget IncludePaths::resolve(const QString& fromFile, const QString& heade
         if (auto path = joinPath(dir, header); path && m_paths.contains(*path))
             return ImportTarget::file(*path);
     }
+    if (header.startsWith(u"./") || header.startsWith(u"../"))
+        return ImportTarget::none(); // a relative path names a file of this tree that is not here
     QString name = header.section(u'/', 0, 0);
     if (const qsizetype dot = name.indexOf(u'.'); dot > 0)
         name.truncate(dot);

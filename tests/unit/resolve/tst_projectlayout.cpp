@@ -1,5 +1,8 @@
-// Import specifiers → files, for Python and TS/JS module systems.
+// Import specifiers → files, for the module systems of Python, TS/JS, Go, Rust and C/C++.
+#include "resolve/gomodules.h"
+#include "resolve/includepaths.h"
 #include "resolve/projectlayout.h"
+#include "resolve/rustcrates.h"
 
 #include <QDir>
 #include <QFile>
@@ -45,6 +48,14 @@ private Q_SLOTS:
     void python();
     void ecma_data();
     void ecma();
+    void go_data();
+    void go();
+    void goPackageFiles();
+    void rust_data();
+    void rust();
+    void rustModuleTree();
+    void includes_data();
+    void includes();
 };
 
 void TestProjectLayout::python_data()
@@ -166,6 +177,216 @@ void TestProjectLayout::ecma()
     write(dir, QStringLiteral("packages/kit/package.json"), "{\"name\": \"@acme/kit\", \"main\": \"dist/index.js\"}");
     const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
     QCOMPARE(describe(layout.resolveEcma(from, specifier)), expected);
+}
+
+void TestProjectLayout::go_data()
+{
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("importPath");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("own module") << "cmd/app/main.go"
+                                << "example.com/shop/store"
+                                << "package:store";
+    QTest::newRow("module root package") << "cmd/app/main.go"
+                                         << "example.com/shop"
+                                         << "package:";
+    QTest::newRow("replace to a local dir") << "cmd/app/main.go"
+                                            << "example.com/tools/fmtx"
+                                            << "package:third/tools/fmtx";
+    QTest::newRow("vendored") << "cmd/app/main.go"
+                              << "github.com/acme/log"
+                              << "package:vendor/github.com/acme/log";
+    QTest::newRow("nested module wins") << "nested/x/x.go"
+                                        << "example.com/nested/y"
+                                        << "package:nested/y";
+    QTest::newRow("nested module does not see the outer module's path") << "nested/x/x.go"
+                                                                        << "example.com/shop/store"
+                                                                        << "ext:example.com/shop/store";
+    QTest::newRow("standard library") << "cmd/app/main.go"
+                                      << "net/http"
+                                      << "ext:net";
+    QTest::newRow("third party by module root") << "cmd/app/main.go"
+                                                << "github.com/pkg/errors/sub"
+                                                << "ext:github.com/pkg/errors";
+    QTest::newRow("missing package of the module") << "cmd/app/main.go"
+                                                   << "example.com/shop/nothing"
+                                                   << "ext:example.com/shop/nothing";
+    QTest::newRow("std tree") << "goroot/src/net/http/server.go"
+                              << "net/url"
+                              << "package:goroot/src/net/url";
+}
+
+void TestProjectLayout::go()
+{
+    QFETCH(QString, from);
+    QFETCH(QString, importPath);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QStringList files
+        = {QStringLiteral("root.go"), QStringLiteral("cmd/app/main.go"), QStringLiteral("store/store.go"),
+            QStringLiteral("third/tools/fmtx/fmtx.go"), QStringLiteral("vendor/github.com/acme/log/log.go"),
+            QStringLiteral("nested/x/x.go"), QStringLiteral("nested/y/y.go"),
+            QStringLiteral("goroot/src/net/http/server.go"), QStringLiteral("goroot/src/net/url/url.go")};
+    for (const QString& f : files)
+        write(dir, f);
+    write(dir, QStringLiteral("go.mod"),
+        "// the shop\nmodule example.com/shop\n\nrequire github.com/pkg/errors v0.9.1\n\n"
+        "replace (\n\texample.com/tools v1.0.0 => ./third/tools\n)\n");
+    write(dir, QStringLiteral("nested/go.mod"), "module \"example.com/nested\"\n");
+    write(dir, QStringLiteral("goroot/src/go.mod"), "module std\n");
+    const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
+    QCOMPARE(describe(layout.go().resolve(from, importPath)), expected);
+}
+
+void TestProjectLayout::goPackageFiles()
+{
+    QTemporaryDir dir;
+    const QStringList files = {QStringLiteral("p/b.go"), QStringLiteral("p/a.go"), QStringLiteral("p/a_test.go"),
+        QStringLiteral("p/sub/c.go")};
+    const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
+    QCOMPARE(layout.go().packageFiles(QStringLiteral("p")), (QStringList {"p/a.go", "p/b.go"}));
+    // A package file sees the other package files; a test file sees the tests too.
+    QCOMPARE(layout.go().siblings(QStringLiteral("p/a.go")), QStringList {"p/b.go"});
+    QCOMPARE(layout.go().siblings(QStringLiteral("p/a_test.go")), (QStringList {"p/a.go", "p/b.go"}));
+    QVERIFY(layout.go().packageFiles(QStringLiteral("nothing")).isEmpty());
+}
+
+void TestProjectLayout::rust_data()
+{
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("crate module") << "core/src/model.rs"
+                                  << "crate::util::text"
+                                  << "file:core/src/util/text.rs";
+    QTest::newRow("crate item") << "core/src/model.rs"
+                                << "crate::util::non_empty"
+                                << "file:core/src/util/mod.rs#non_empty";
+    QTest::newRow("super") << "core/src/util/text.rs"
+                           << "super::non_empty"
+                           << "file:core/src/util/mod.rs#non_empty";
+    QTest::newRow("super super") << "core/src/util/text.rs"
+                                 << "super::super::model::Item"
+                                 << "file:core/src/model.rs#Item";
+    QTest::newRow("self") << "core/src/util/mod.rs"
+                          << "self::text::shout"
+                          << "file:core/src/util/text.rs#shout";
+    QTest::newRow("workspace crate by package name") << "app/src/main.rs"
+                                                     << "shop_core::model::Item"
+                                                     << "file:core/src/model.rs#Item";
+    QTest::newRow("re-exported item stays in the root") << "app/src/main.rs"
+                                                        << "shop_core::Item"
+                                                        << "file:core/src/lib.rs#Item";
+    QTest::newRow("child module of a binary") << "app/src/main.rs"
+                                              << "report::print"
+                                              << "file:app/src/report.rs#print";
+    QTest::newRow("nested item path") << "app/src/main.rs"
+                                      << "report::Outer::Inner"
+                                      << "file:app/src/report.rs#Outer.Inner";
+    QTest::newRow("external crate") << "app/src/main.rs"
+                                    << "serde::Serialize"
+                                    << "ext:serde";
+    QTest::newRow("std") << "core/src/lib.rs"
+                         << "std::collections::HashMap"
+                         << "ext:std";
+}
+
+void TestProjectLayout::rust()
+{
+    QFETCH(QString, from);
+    QFETCH(QString, path);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QStringList files = {QStringLiteral("core/src/lib.rs"), QStringLiteral("core/src/model.rs"),
+        QStringLiteral("core/src/util/mod.rs"), QStringLiteral("core/src/util/text.rs"),
+        QStringLiteral("app/src/main.rs"), QStringLiteral("app/src/report.rs")};
+    for (const QString& f : files)
+        write(dir, f);
+    write(dir, QStringLiteral("Cargo.toml"), "[workspace]\nmembers = [\"core\", \"app\"]\n");
+    write(dir, QStringLiteral("core/Cargo.toml"), "[package]\nname = \"shop-core\"\nversion = \"1.0.0\"\n");
+    write(dir, QStringLiteral("app/Cargo.toml"),
+        "[package]\nname = \"app\"\n\n[dependencies]\nshop-core = { path = \"../core\" }\n");
+    const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
+    const RustCrates::Path resolved = layout.rust().resolve(from, path);
+    QString actual = describe(resolved.target);
+    if (!resolved.item.isEmpty())
+        actual += u'#' + resolved.item;
+    QCOMPARE(actual, expected);
+}
+
+void TestProjectLayout::rustModuleTree()
+{
+    QTemporaryDir dir;
+    const QStringList files = {QStringLiteral("src/lib.rs"), QStringLiteral("src/a.rs"), QStringLiteral("src/a/b.rs"),
+        QStringLiteral("src/c/mod.rs"), QStringLiteral("src/c/d.rs"), QStringLiteral("src/bin/tool.rs"),
+        QStringLiteral("src/main.rs"), QStringLiteral("tests/it.rs")};
+    for (const QString& f : files)
+        write(dir, f);
+    write(dir, QStringLiteral("Cargo.toml"), "[package]\nname = \"x\"\n[lib]\npath = \"src/lib.rs\"\n");
+    const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
+    const RustCrates& rust = layout.rust();
+    QCOMPARE(rust.childModule(QStringLiteral("src/lib.rs"), QStringLiteral("a")), QStringLiteral("src/a.rs"));
+    QCOMPARE(rust.childModule(QStringLiteral("src/a.rs"), QStringLiteral("b")), QStringLiteral("src/a/b.rs"));
+    QCOMPARE(rust.childModule(QStringLiteral("src/lib.rs"), QStringLiteral("c")), QStringLiteral("src/c/mod.rs"));
+    QCOMPARE(rust.childModule(QStringLiteral("src/c/mod.rs"), QStringLiteral("d")), QStringLiteral("src/c/d.rs"));
+    QCOMPARE(rust.childModule(QStringLiteral("src/lib.rs"), QStringLiteral("zz")), std::nullopt);
+    QCOMPARE(rust.parentModule(QStringLiteral("src/a/b.rs")), QStringLiteral("src/a.rs"));
+    QCOMPARE(rust.parentModule(QStringLiteral("src/c/d.rs")), QStringLiteral("src/c/mod.rs"));
+    QCOMPARE(rust.parentModule(QStringLiteral("src/c/mod.rs")), QStringLiteral("src/lib.rs"));
+    QCOMPARE(rust.parentModule(QStringLiteral("src/lib.rs")), std::nullopt);
+    QCOMPARE(rust.crateRoot(QStringLiteral("src/a/b.rs")), QStringLiteral("src/lib.rs"));
+    QCOMPARE(rust.crateRoot(QStringLiteral("src/bin/tool.rs")), QStringLiteral("src/bin/tool.rs"));
+    QCOMPARE(rust.crateRoot(QStringLiteral("src/main.rs")), QStringLiteral("src/main.rs"));
+    QCOMPARE(rust.crateRoot(QStringLiteral("tests/it.rs")), QStringLiteral("tests/it.rs"));
+    QCOMPARE(rust.crateNamed(QStringLiteral("x")), QStringLiteral("src/lib.rs"));
+}
+
+void TestProjectLayout::includes_data()
+{
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("header");
+    QTest::addColumn<bool>("system");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("quoted, beside the file") << "src/net/socket.c"
+                                             << "socket.h" << false << "file:src/net/socket.h";
+    QTest::newRow("quoted, relative path") << "src/net/socket.c"
+                                           << "../util/log.h" << false << "file:src/util/log.h";
+    QTest::newRow("quoted, through -I") << "src/net/socket.c"
+                                        << "api/types.h" << false << "file:public/api/types.h";
+    QTest::newRow("angle, through -isystem") << "src/net/socket.c"
+                                             << "gen/version.h" << true << "file:out/gen/version.h";
+    QTest::newRow("angle, not beside the file") << "src/net/socket.c"
+                                                << "socket.h" << true << "ext:socket";
+    QTest::newRow("conventional include dir") << "src/net/socket.c"
+                                              << "proj/config.h" << true << "file:include/proj/config.h";
+    QTest::newRow("system header") << "src/net/socket.c"
+                                   << "stdio.h" << true << "ext:stdio";
+    QTest::newRow("library header by its directory") << "src/net/socket.c"
+                                                     << "QtCore/QString" << true << "ext:QtCore";
+    QTest::newRow("outside the project") << "src/net/socket.c"
+                                         << "../../../etc/passwd" << false << "none";
+}
+
+void TestProjectLayout::includes()
+{
+    QFETCH(QString, from);
+    QFETCH(QString, header);
+    QFETCH(bool, system);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QStringList files = {QStringLiteral("src/net/socket.c"), QStringLiteral("src/net/socket.h"),
+        QStringLiteral("src/util/log.h"), QStringLiteral("public/api/types.h"), QStringLiteral("out/gen/version.h"),
+        QStringLiteral("include/proj/config.h")};
+    for (const QString& f : files)
+        write(dir, f);
+    // Relative "directory" entries, both argument styles, and a directory outside the project.
+    write(dir, QStringLiteral("build/compile_commands.json"),
+        "[{\"directory\": \"build\", \"file\": \"../src/net/socket.c\", "
+        "\"command\": \"cc -I../public -isystem /usr/include/x\\ y -c ../src/net/socket.c\"},"
+        " {\"directory\": \".\", \"file\": \"src/a.c\", \"arguments\": [\"cc\", \"-isystem\", \"out\"]}]");
+    const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
+    QCOMPARE(describe(layout.includes().resolve(from, header, system)), expected);
+    QCOMPARE(layout.includes().directories(), (QStringList {"public", "out", "include", ""}));
 }
 
 QTEST_GUILESS_MAIN(TestProjectLayout)
