@@ -1,0 +1,401 @@
+// Data-driven tests of the Java extractor: every tests/fixtures/java/**/*.java is parsed and its
+// FileIndex, rendered as text, must equal the sibling .expected file line for line.
+//
+// Expectation format (the same as tst_python_extractor; one entity per block, fields separated by " | "):
+//   status: ok                       or  status: partial | <first error>
+//   node <id>
+//     <type> | <kind> | <name> | <qualified name> | <line:col-line:col> | complexity <n>
+//     signature: <one line>          (only when non-empty)
+//     docstring: <first paragraph>   (only when non-empty)
+//     properties: <compact JSON, keys sorted>   (only when non-empty)
+//   namespaces: <dotted, comma-separated>   (only when non-empty)
+//   edge <type> <source> -> <target> @<line>
+//   ref <kind> <sourceId> -> "<target>" [| receiver <r>] [| type <t>] @<line>:<col> [<details JSON>]
+// References are listed in source order (line, column), not in the order they were found.
+//
+// MU_UPDATE_EXPECTED=1 rewrites the .expected files from the current output (review the diff!).
+// MU_JAVA_CORPUS=/tmp/mu-corpora/jdk/java.base runs corpusSmoke over a real code base.
+
+#include "model/fileindex.h"
+#include "model/graphtypes.h"
+#include "parse/fileparser.h"
+#include "parse/languageregistry.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonDocument>
+#include <QtTest>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+using namespace mu;
+using namespace mu::parse;
+
+namespace {
+
+QString fixturesDir()
+{
+    return QStringLiteral(MU_FIXTURES_DIR "/java");
+}
+
+const Language& java()
+{
+    const Language* language = LanguageRegistry::builtin().byId(u"java");
+    Q_ASSERT(language);
+    return *language;
+}
+
+FileIndex parseJava(const QString& relPath, const QByteArray& bytes)
+{
+    FileParser parser;
+    return parser.parse(relPath, bytes, java());
+}
+
+QString json(const QJsonObject& object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QStringList render(const FileIndex& index)
+{
+    QStringList lines;
+    lines << (index.status == ParseStatus::Ok
+            ? QStringLiteral("status: ok")
+            : QStringLiteral("status: %1 | %2").arg(toString(index.status).toLower(), index.error));
+    for (const Node& node : index.nodes) {
+        lines << QStringLiteral("node ") + node.id;
+        lines << QStringLiteral("  %1 | %2 | %3 | %4 | %5:%6-%7:%8 | complexity %9")
+                     .arg(toString(node.type), node.kind, node.name, node.qualifiedName)
+                     .arg(node.lineStart)
+                     .arg(node.colStart)
+                     .arg(node.lineEnd)
+                     .arg(node.colEnd)
+                     .arg(node.complexity);
+        if (node.filePath != index.path)
+            lines << QStringLiteral("  file: ") + node.filePath;
+        if (!node.signature.isEmpty())
+            lines << QStringLiteral("  signature: ") + node.signature;
+        if (!node.docstring.isEmpty())
+            lines << QStringLiteral("  docstring: ") + node.docstring;
+        if (!node.properties.isEmpty())
+            lines << QStringLiteral("  properties: ") + json(node.properties);
+    }
+    if (!index.namespaces.isEmpty())
+        lines << QStringLiteral("namespaces: ") + index.namespaces.join(QStringLiteral(", "));
+    for (const Edge& edge : index.edges) {
+        QString line = QStringLiteral("edge %1 %2 -> %3 @%4")
+                           .arg(toString(edge.type), edge.sourceId, edge.targetId)
+                           .arg(edge.line);
+        if (edge.filePath != index.path)
+            line += QStringLiteral(" file ") + edge.filePath;
+        if (!edge.properties.isEmpty())
+            line += u' ' + json(edge.properties);
+        lines << line;
+    }
+    QList<Reference> references = index.references;
+    std::stable_sort(references.begin(), references.end(), [](const Reference& a, const Reference& b) {
+        if (a.line != b.line)
+            return a.line < b.line;
+        return a.column < b.column;
+    });
+    for (const Reference& ref : references) {
+        QString line = QStringLiteral("ref %1 %2 -> \"%3\"").arg(toString(ref.kind), ref.sourceId, ref.target);
+        if (!ref.receiver.isEmpty())
+            line += QStringLiteral(" | receiver ") + ref.receiver;
+        if (!ref.receiverType.isEmpty())
+            line += QStringLiteral(" | type ") + ref.receiverType;
+        line += QStringLiteral(" @%1:%2").arg(ref.line).arg(ref.column);
+        if (!ref.details.isEmpty())
+            line += u' ' + json(ref.details);
+        lines << line;
+    }
+    return lines;
+}
+
+/// A line diff (LCS) of expected against actual, with two lines of context around changes.
+QString diff(const QStringList& expected, const QStringList& actual)
+{
+    const qsizetype n = expected.size();
+    const qsizetype m = actual.size();
+    std::vector<std::vector<int>> lcs(static_cast<size_t>(n + 1), std::vector<int>(static_cast<size_t>(m + 1), 0));
+    for (qsizetype i = n - 1; i >= 0; --i) {
+        for (qsizetype j = m - 1; j >= 0; --j) {
+            const auto si = static_cast<size_t>(i);
+            const auto sj = static_cast<size_t>(j);
+            lcs[si][sj]
+                = expected[i] == actual[j] ? lcs[si + 1][sj + 1] + 1 : std::max(lcs[si + 1][sj], lcs[si][sj + 1]);
+        }
+    }
+    struct Line {
+        QChar mark;
+        QString text;
+    };
+    std::vector<Line> lines;
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < n || j < m) {
+        const auto si = static_cast<size_t>(i);
+        const auto sj = static_cast<size_t>(j);
+        if (i < n && j < m && expected[i] == actual[j]) {
+            lines.push_back({u' ', expected[i++]});
+            ++j;
+        } else if (j < m && (i == n || lcs[si][sj + 1] >= lcs[si + 1][sj])) {
+            lines.push_back({u'+', actual[j++]});
+        } else {
+            lines.push_back({u'-', expected[i++]});
+        }
+    }
+    QString out = QStringLiteral("--- expected\n+++ actual\n");
+    const qsizetype count = static_cast<qsizetype>(lines.size());
+    for (qsizetype k = 0; k < count; ++k) {
+        bool near = false;
+        for (qsizetype d = std::max<qsizetype>(0, k - 2); d <= std::min(count - 1, k + 2); ++d)
+            near = near || lines[static_cast<size_t>(d)].mark != u' ';
+        if (near)
+            out += lines[static_cast<size_t>(k)].mark + u' ' + lines[static_cast<size_t>(k)].text + u'\n';
+    }
+    return out;
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+const Node* findNode(const FileIndex& index, const QString& id)
+{
+    for (const Node& node : index.nodes) {
+        if (node.id == id)
+            return &node;
+    }
+    return nullptr;
+}
+
+const Reference* findReference(const FileIndex& index, Reference::Kind kind, const QString& target)
+{
+    for (const Reference& ref : index.references) {
+        if (ref.kind == kind && ref.target == target)
+            return &ref;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestJavaExtractor : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fixtures_data();
+    void fixtures();
+    void overloadsGetSuffixes();
+    void anonymousClassesAreNumberedPerScope();
+    void javadocFirstParagraph();
+    void emptyFile();
+    void deepNestingDoesNotOverflow();
+    void longMethodChainsStayLinear();
+    void sharedAcrossThreads();
+    void corpusSmoke();
+};
+
+void TestJavaExtractor::fixtures_data()
+{
+    QTest::addColumn<QString>("relPath");
+    QStringList paths;
+    QDirIterator it(fixturesDir(), {QStringLiteral("*.java")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        paths << QDir(fixturesDir()).relativeFilePath(it.next());
+    paths.sort();
+    QVERIFY2(!paths.isEmpty(), "no fixtures found");
+    for (const QString& path : paths)
+        QTest::newRow(qPrintable(path)) << path;
+}
+
+void TestJavaExtractor::fixtures()
+{
+    QFETCH(QString, relPath);
+    const QString sourcePath = fixturesDir() + u'/' + relPath;
+    const QString expectedPath = sourcePath.chopped(5) + QStringLiteral(".expected");
+    const FileIndex index = parseJava(relPath, readFile(sourcePath));
+    const QStringList actual = render(index);
+
+    if (qEnvironmentVariableIntValue("MU_UPDATE_EXPECTED") == 1) {
+        QFile file(expectedPath);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write((actual.join(u'\n') + u'\n').toUtf8());
+        QSKIP("expectation rewritten; review it before committing");
+    }
+
+    const QByteArray expectedBytes = readFile(expectedPath);
+    QVERIFY2(!expectedBytes.isEmpty(), qPrintable(QStringLiteral("missing ") + expectedPath));
+    QStringList expected = QString::fromUtf8(expectedBytes).split(u'\n');
+    while (!expected.isEmpty() && expected.last().isEmpty())
+        expected.removeLast();
+    if (expected != actual)
+        QFAIL(qPrintable(QStringLiteral("%1 differs:\n%2").arg(relPath, diff(expected, actual))));
+}
+
+void TestJavaExtractor::overloadsGetSuffixes()
+{
+    const FileIndex index = parseJava(QStringLiteral("p/A.java"),
+        "package p;\nclass A {\n  A() {}\n  A(int x) { this(); }\n  void f() {}\n  void f(int x) {}\n"
+        "  void f(String s) {}\n}\n");
+    QVERIFY(findNode(index, QStringLiteral("fn:p/A.java:A.A")));
+    QVERIFY(findNode(index, QStringLiteral("fn:p/A.java:A.A~2")));
+    QVERIFY(findNode(index, QStringLiteral("fn:p/A.java:A.f")));
+    QVERIFY(findNode(index, QStringLiteral("fn:p/A.java:A.f~2")));
+    const Node* third = findNode(index, QStringLiteral("fn:p/A.java:A.f~3"));
+    QVERIFY(third);
+    QCOMPARE(third->qualifiedName, QStringLiteral("p.A.f"));
+    QCOMPARE(third->signature, QStringLiteral("void f(String s)"));
+    QCOMPARE(findNode(index, QStringLiteral("fn:p/A.java:A.A~2"))->kind, QStringLiteral("constructor"));
+    const Reference* self = findReference(index, Reference::Kind::Call, QStringLiteral("A"));
+    QVERIFY(self);
+    QCOMPARE(self->receiver, QStringLiteral("this"));
+    QCOMPARE(self->sourceId, QStringLiteral("fn:p/A.java:A.A~2"));
+}
+
+void TestJavaExtractor::anonymousClassesAreNumberedPerScope()
+{
+    const FileIndex index = parseJava(QStringLiteral("A.java"),
+        "class A {\n  Runnable r = new Runnable() { public void run() {} };\n"
+        "  void f() { new Thread() { public void run() { new Object() {}; } }; new Runnable() {\n"
+        "    public void run() {} }; }\n  void g() { new Runnable() { public void run() {} }; }\n}\n");
+    for (const char* id : {"cls:A.java:A.$1", "fn:A.java:A.$1.run", "cls:A.java:A.f.$1", "cls:A.java:A.f.$1.run.$1",
+             "cls:A.java:A.f.$2", "fn:A.java:A.f.$2.run", "cls:A.java:A.g.$1"}) {
+        QVERIFY2(findNode(index, QString::fromLatin1(id)), id);
+    }
+    const Node* thread = findNode(index, QStringLiteral("cls:A.java:A.f.$1"));
+    QCOMPARE(thread->signature, QStringLiteral("new Thread()"));
+    QCOMPARE(thread->properties.value(QStringLiteral("anonymous")).toBool(), true);
+    const auto inherits = std::count_if(index.references.cbegin(), index.references.cend(),
+        [](const Reference& ref) { return ref.kind == Reference::Kind::Inherit && ref.target == u"Runnable"; });
+    QCOMPARE(inherits, 3);
+}
+
+void TestJavaExtractor::javadocFirstParagraph()
+{
+    const FileIndex index = parseJava(QStringLiteral("A.java"),
+        "/**\n * Parses the input\n * quickly.\n *\n * More text.\n * @param x ignored\n */\nclass A {\n"
+        "  /** Stops at tags.\n   * @return nothing */\n  void f() {}\n"
+        "  /**\n   * First.\n   * <p>Second paragraph.\n   */\n  void g() {}\n"
+        "  /* not javadoc */\n  void h() {}\n}\n");
+    QCOMPARE(findNode(index, QStringLiteral("cls:A.java:A"))->docstring, QStringLiteral("Parses the input quickly."));
+    QCOMPARE(findNode(index, QStringLiteral("fn:A.java:A.f"))->docstring, QStringLiteral("Stops at tags."));
+    QCOMPARE(findNode(index, QStringLiteral("fn:A.java:A.g"))->docstring, QStringLiteral("First."));
+    QCOMPARE(findNode(index, QStringLiteral("fn:A.java:A.h"))->docstring, QString());
+}
+
+void TestJavaExtractor::emptyFile()
+{
+    const FileIndex index = parseJava(QStringLiteral("Empty.java"), QByteArray());
+    QCOMPARE(toString(index.status), QStringLiteral("ok"));
+    QCOMPARE(index.nodes.size(), 1);
+    QVERIFY(index.references.isEmpty());
+    QVERIFY(index.namespaces.isEmpty());
+}
+
+void TestJavaExtractor::deepNestingDoesNotOverflow()
+{
+    constexpr int kDepth = 100000;
+    QByteArray source = "class Deep {\n  int x = " + QByteArray(kDepth, '(') + "1" + QByteArray(kDepth, ')') + ";\n";
+    source += "  void f() { g(";
+    for (int i = 0; i < kDepth; ++i)
+        source += "h(";
+    source += QByteArray(kDepth, ')') + "); }\n";
+    source += "  void blocks() " + QByteArray(kDepth, '{') + QByteArray(kDepth, '}') + "\n";
+    QByteArray type = "List<";
+    for (int i = 1; i < kDepth; ++i)
+        type += "List<";
+    source += "  void types(" + type + "Item" + QByteArray(kDepth, '>') + " items) {}\n}\n";
+
+    const FileIndex index = parseJava(QStringLiteral("Deep.java"), source);
+    QVERIFY(findNode(index, QStringLiteral("fn:Deep.java:Deep.f")));
+    QVERIFY(findNode(index, QStringLiteral("fn:Deep.java:Deep.types")));
+    const auto calls = std::count_if(index.references.cbegin(), index.references.cend(),
+        [](const Reference& ref) { return ref.kind == Reference::Kind::Call && ref.target == u"h"; });
+    QCOMPARE(calls, kDepth);
+}
+
+void TestJavaExtractor::longMethodChainsStayLinear()
+{
+    constexpr int kLength = 20000;
+    QByteArray source = "class C { void f() { builder()";
+    for (int i = 0; i < kLength; ++i)
+        source += ".where(x)";
+    source += "; } }\n";
+    const FileIndex index = parseJava(QStringLiteral("C.java"), source);
+    qsizetype total = 0;
+    for (const Reference& ref : index.references)
+        total += ref.receiver.size();
+    QCOMPARE(index.references.size(), kLength + 1);
+    QVERIFY2(total < qsizetype(kLength) * 250, qPrintable(QString::number(total)));
+    const FileIndex small = parseJava(QStringLiteral("C.java"), "class C { void f() { a.b().c(x).d(); } }\n");
+    const Reference* last = findReference(small, Reference::Kind::Call, QStringLiteral("d"));
+    QVERIFY(last);
+    QCOMPARE(last->receiver, QStringLiteral("a.b().c()"));
+}
+
+void TestJavaExtractor::sharedAcrossThreads()
+{
+    const QByteArray source = readFile(fixturesDir() + QStringLiteral("/com/acme/shop/OrderService.java"));
+    QVERIFY(!source.isEmpty());
+    const QStringList reference = render(parseJava(QStringLiteral("OrderService.java"), source));
+    std::vector<QStringList> results(4);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < results.size(); ++t) {
+        threads.emplace_back([&, t] {
+            QStringList last;
+            for (int i = 0; i < 20; ++i)
+                last
+                    = render(FileParser::forCurrentThread().parse(QStringLiteral("OrderService.java"), source, java()));
+            results[t] = last;
+        });
+    }
+    for (std::thread& thread : threads)
+        thread.join();
+    for (const QStringList& result : results)
+        QCOMPARE(result, reference);
+}
+
+void TestJavaExtractor::corpusSmoke()
+{
+    const QString root = qEnvironmentVariable("MU_JAVA_CORPUS");
+    if (root.isEmpty())
+        QSKIP("set MU_JAVA_CORPUS to a directory of Java files (e.g. the JDK's java.base sources)");
+    qint64 files = 0;
+    qint64 partial = 0;
+    qint64 functions = 0;
+    qint64 classes = 0;
+    qint64 references = 0;
+    QElapsedTimer timer;
+    timer.start();
+    FileParser parser;
+    QDirIterator it(root, {QStringLiteral("*.java")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        const FileIndex index = parser.parse(QDir(root).relativeFilePath(path), readFile(path), java());
+        ++files;
+        if (index.status == ParseStatus::Partial)
+            ++partial;
+        for (const Node& node : index.nodes) {
+            if (node.type == NodeType::Function)
+                ++functions;
+            else if (node.type == NodeType::Class)
+                ++classes;
+        }
+        references += index.references.size();
+    }
+    qInfo("%lld files (%lld partial) in %lld ms: %lld classes, %lld functions, %lld references", files, partial,
+        timer.elapsed(), classes, functions, references);
+    QVERIFY(files > 0);
+}
+
+QTEST_GUILESS_MAIN(TestJavaExtractor)
+#include "tst_java_extractor.moc"
