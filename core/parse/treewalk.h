@@ -15,11 +15,17 @@ template<typename Enter, typename Leave> void walkTree(TSNode root, Enter&& ente
 {
     if (ts_node_is_null(root))
         return;
+    // libtree-sitter 0.20.7 reports a cursor's starting node without its alias (a
+    // `type_identifier` field child comes back as `identifier`), so the root is always `root`.
     TSTreeCursor cursor = ts_tree_cursor_new(root);
+    int depth = 0;
+    const auto current = [&] { return depth == 0 ? root : ts_tree_cursor_current_node(&cursor); };
     for (;;) {
-        const TSNode node = ts_tree_cursor_current_node(&cursor);
-        if (enter(node) && ts_tree_cursor_goto_first_child(&cursor))
+        const TSNode node = current();
+        if (enter(node) && ts_tree_cursor_goto_first_child(&cursor)) {
+            ++depth;
             continue;
+        }
         leave(node);
         bool done = false;
         while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
@@ -27,7 +33,8 @@ template<typename Enter, typename Leave> void walkTree(TSNode root, Enter&& ente
                 done = true;
                 break;
             }
-            leave(ts_tree_cursor_current_node(&cursor));
+            --depth;
+            leave(current());
         }
         if (done)
             break;

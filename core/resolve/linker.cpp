@@ -679,6 +679,13 @@ Linker::Symbol Linker::member(const Symbol& cls, const QString& name, int depth)
     if (const ModuleSymbols* module = consult(cls.path)) {
         if (Symbol symbol = definitionSymbol(*module, classLocal + u'.' + name))
             return symbol;
+        if (module->family == LanguageFamily::Rust && cls.path != m_linking) {
+            // An `impl` block for a type declared elsewhere, in the file being linked.
+            if (const ModuleSymbols* current = m_symbols.module(m_linking)) {
+                if (Symbol symbol = definitionSymbol(*current, classLocal.section(u'.', -1) + u'.' + name))
+                    return symbol;
+            }
+        }
         if (module->family == LanguageFamily::Go) {
             // Methods may be declared in any file of the type's package.
             if (Symbol symbol = packageMember(parentDir(cls.path), classLocal + u'.' + name))
@@ -754,6 +761,7 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
 {
     store::FileLinks links;
     links.path = path;
+    m_linking = path;
     m_consulted.clear();
     const ModuleSymbols* self = consult(path);
     if (!self)
@@ -907,8 +915,12 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
         }
         case Reference::Kind::MemberOf: {
             const Symbol owner = resolveDotted(path, QString(), ref.target, 0);
-            if (owner.kind == Symbol::Kind::Class)
+            if (owner.kind == Symbol::Kind::Class) {
+                const qsizetype before = links.edges.size();
                 addEdge(EdgeType::Contains, owner.id, Symbol {Symbol::Kind::Function, ref.sourceId, path}, ref.line);
+                if (links.edges.size() > before) // marks it as linking's own (store::StoreWriter::replaceLinks)
+                    links.edges.last().properties.insert(QStringLiteral("attached"), true);
+            }
             break;
         }
         case Reference::Kind::Call: {

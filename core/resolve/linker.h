@@ -99,6 +99,7 @@ private:
     QHash<QString, QHash<QString, QualifiedDefinition>> m_namespaceIndex; ///< namespace → qualified name → definition
     QHash<QString, QHash<QString, QualifiedDefinition>> m_packageIndex;   ///< Go dir → local name → definition
     QHash<QString, QStringList> m_includeClosures;
+    QString m_linking;         ///< the file being linked
     QSet<QString> m_consulted; ///< modules (and pseudo-dependencies) read while linking the current file
 };
 

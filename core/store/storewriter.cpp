@@ -542,6 +542,11 @@ Status StoreWriter::Statements::prepareAll()
         return s;
     const QString nodeColumns = QStringLiteral("type, kind, name, qualified_name, line_start, line_end, col_start, "
                                                "col_end, signature, docstring, complexity, properties");
+    // The edges linking owns: every cross-file edge, and the `contains` edges that attach members
+    // to a type declared in another file (marked {"attached": true} by resolve::Linker). All other
+    // contains edges are the file's own, written with its nodes.
+    const QString linkedEdges
+        = QStringLiteral("(type != 'contains' OR json_extract(properties, '$.attached') IS NOT NULL)");
     const std::initializer_list<std::tuple<Statement*, const char*, QString>> statements = {
         {&begin, "begin", QStringLiteral("BEGIN IMMEDIATE")},
         {&commit, "commit", QStringLiteral("COMMIT")},
@@ -572,9 +577,10 @@ Status StoreWriter::Statements::prepareAll()
                            "WHERE file_path IN (SELECT value FROM json_each(?))")},
         {&selectFileLinks, "select_file_links",
             QStringLiteral("SELECT source_id, target_id, type, line, properties FROM edges "
-                           "WHERE file_path = ? AND type != 'contains'")},
+                           "WHERE file_path = ? AND ")
+                + linkedEdges},
         {&deleteFileLinks, "delete_file_links",
-            QStringLiteral("DELETE FROM edges WHERE file_path = ? AND type != 'contains'")},
+            QStringLiteral("DELETE FROM edges WHERE file_path = ? AND ") + linkedEdges},
         {&selectFileLinked, "select_file_linked", QStringLiteral("SELECT linked FROM files WHERE path = ?")},
         {&deleteFileLinkDeps, "delete_file_link_deps", QStringLiteral("DELETE FROM link_deps WHERE file_path = ?")},
         {&insertLinkDep, "insert_link_dep",
@@ -891,8 +897,10 @@ Result<StoreWriter::Commit> StoreWriter::replaceLinks(const QList<FileLinks>& li
         if (Status s = Statements::run(d.deleteFileLinks); !s)
             return fail(s.error());
         for (const Edge& edge : file.edges) {
-            if (edge.type == EdgeType::Contains)
-                continue; // contains edges belong to replaceFiles
+            // A file's own contains edges belong to replaceFiles; linking only attaches members
+            // to types declared elsewhere (marked, so re-linking replaces exactly those).
+            if (edge.type == EdgeType::Contains && !edge.properties.value(u"attached").toBool())
+                continue;
             if (Status s = d.insertEdgeRow(edge, file.path); !s)
                 return fail(s.error());
         }
