@@ -1,6 +1,5 @@
 #include "index/indexer.h"
 
-#include "model/nodeid.h"
 #include "parse/languageregistry.h"
 #include "resolve/linker.h"
 #include "store/storereader.h"
@@ -423,7 +422,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     if (!namespaceFiles)
         return namespaceFiles.error();
     // C/C++ calls resolve through the project's functions with external linkage, by name ("f")
-    // in C and by qualified name ("ns.f") in C++.
+    // in C and by qualified name ("ns.f", "ns.Class.method") in C++.
     const auto globals = [&reader]() {
         QList<resolve::GlobalFunction> functions;
         auto nodes = reader.externalLinkageFunctions();
@@ -431,11 +430,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
             qCWarning(lcIndex) << "cannot read C/C++ functions:" << nodes.error().message;
             return functions;
         }
-        for (const Node& node : std::as_const(*nodes)) {
-            const QString moduleName = nodeid::moduleQualifiedName(node.filePath);
-            const bool pathQualified = node.qualifiedName == moduleName + u'.' + node.name;
-            functions.append({node.id, node.filePath, pathQualified ? node.name : node.qualifiedName});
-        }
+        for (const Node& node : std::as_const(*nodes))
+            functions.append({node.id, node.filePath, resolve::linkageName(node.qualifiedName, node.filePath)});
         return functions;
     };
     resolve::SymbolTable symbols(

@@ -86,10 +86,13 @@ QStringList Linker::dependencyKeys(const ModuleSymbols& module)
         if (!module.package.isEmpty() && !module.namespaces.contains(module.package))
             keys.append(u"ns:" + module.package);
         if (module.family == LanguageFamily::CFamily) {
+            // Calls reach functions and out-of-line method definitions by name (globalFunction,
+            // definitionOf): a file defining one answers for that name.
             for (auto it = module.definitions.constBegin(); it != module.definitions.constEnd(); ++it) {
-                if (it->type == NodeType::Function && !it.key().contains(u'.'))
-                    keys.append(u"cfn:" + it.key());
+                if (it->type == NodeType::Function)
+                    keys.append(u"cfn:" + it.key().section(u'.', -1));
             }
+            keys.removeDuplicates();
         }
         break;
     default:
@@ -600,6 +603,28 @@ Linker::Symbol Linker::globalFunction(const ModuleSymbols& module, const QString
     return {};
 }
 
+Linker::Symbol Linker::definitionOf(const Symbol& function)
+{
+    // A C++ method is found through its class in a header, where it is usually only declared; the
+    // call really lands on the one out-of-line definition with the same qualified name.
+    if (function.kind != Symbol::Kind::Function)
+        return function;
+    const ModuleSymbols* module = consult(function.path);
+    const QString local = localNameOf(function.id);
+    if (!module || !local.contains(u'.'))
+        return function;
+    const auto def = module->definitions.constFind(local);
+    if (def == module->definitions.constEnd() || def->qualifiedName.isEmpty())
+        return function;
+    m_consulted.insert(u"cfn:" + local.section(u'.', -1));
+    const QList<GlobalFunction>& definitions
+        = m_symbols.globalFunctions(linkageName(def->qualifiedName, function.path));
+    if (definitions.size() != 1 || definitions.first().id == function.id)
+        return function;
+    m_consulted.insert(definitions.first().path);
+    return {Symbol::Kind::Function, definitions.first().id, definitions.first().path};
+}
+
 Linker::Symbol Linker::step(const Symbol& symbol, const QString& name, int depth)
 {
     switch (symbol.kind) {
@@ -961,6 +986,8 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
             }
             if (callee.kind == Symbol::Kind::Class)
                 callee = constructorOf(callee);
+            if (self->family == LanguageFamily::CFamily)
+                callee = definitionOf(callee);
             if (callee.kind == Symbol::Kind::Function) {
                 addEdge(EdgeType::Calls, ref.sourceId, callee, ref.line);
                 noteUse(callee, ref.line);

@@ -92,6 +92,8 @@ private:
     /// C/C++: headers reachable through #include from `path` (breadth first, bounded).
     const QStringList& includeClosure(const QString& path);
     Symbol globalFunction(const ModuleSymbols& module, const QString& name);
+    /// C++: the out-of-line definition of a method found as a declaration in its class.
+    Symbol definitionOf(const Symbol& function);
 
     const ProjectLayout& m_layout;
     SymbolTable& m_symbols;

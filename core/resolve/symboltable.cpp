@@ -1,8 +1,12 @@
 #include "resolve/symboltable.h"
 
+#include "model/nodeid.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+
+#include <algorithm>
 
 namespace mu::resolve {
 
@@ -11,10 +15,21 @@ QString localNameOf(const QString& id)
     // Ids are "<prefix>:<path>:<local name>[~N]"; the local name never holds ':'.
     const qsizetype colon = id.lastIndexOf(u':');
     QString name = colon < 0 ? id : id.sliced(colon + 1);
+    // Only a trailing "~<digits>" is the overload suffix: C++ destructors ("A.~A") and
+    // `operator~` hold a '~' of their own.
     const qsizetype tilde = name.lastIndexOf(u'~');
-    if (tilde > 0)
-        name.truncate(tilde);
+    if (tilde > 0 && tilde + 1 < name.size()) {
+        const QStringView digits = QStringView(name).sliced(tilde + 1);
+        if (std::all_of(digits.begin(), digits.end(), [](QChar c) { return c.isDigit(); }))
+            name.truncate(tilde);
+    }
     return name;
+}
+
+QString linkageName(const QString& qualifiedName, const QString& path)
+{
+    const QString modulePrefix = nodeid::moduleQualifiedName(path) + u'.';
+    return qualifiedName.startsWith(modulePrefix) ? qualifiedName.sliced(modulePrefix.size()) : qualifiedName;
 }
 
 LanguageFamily languageFamilyOf(QStringView path)

@@ -60,11 +60,16 @@ struct ModuleSymbols {
 /// The in-file dotted name of a class or function id: "fn:a/b.py:C.m~2" → "C.m".
 QString localNameOf(const QString& id);
 
+/// The name a C/C++ definition is known by across translation units: its qualified name
+/// ("geo.Circle.area"), without the module-path prefix that definitions outside any namespace
+/// get ("src.shape.Circle.area" → "Circle.area").
+QString linkageName(const QString& qualifiedName, const QString& path);
+
 /// A C/C++ function with external linkage, for calls resolved across translation units.
 struct GlobalFunction {
     QString id;
     QString path;
-    QString qualifiedName; ///< "f" in C, "ns.f" in C++
+    QString qualifiedName; ///< its linkageName(): "f" in C, "ns.f" or "ns.Class.method" in C++
 };
 
 /// Every module's symbols, filled up front from this run's parses and on demand from the store,

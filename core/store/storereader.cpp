@@ -406,13 +406,14 @@ Result<QHash<QString, QStringList>> StoreReader::namespaceFiles() const
 
 Result<QList<Node>> StoreReader::externalLinkageFunctions() const
 {
-    // A free function's local name has no '.': methods are "Class.method" (SPEC §1 ids).
+    // A free function's local name has no '.' (methods are "Class.method", SPEC §1 ids); only
+    // free functions can be `static` in the C sense of file-local.
     return m_statements->list<Node>(QStringLiteral("external_linkage_functions"),
         QStringLiteral("SELECT n.id, n.name, n.qualified_name, n.file_path FROM nodes n "
                        "JOIN files f ON f.path = n.file_path "
-                       "WHERE f.language IN ('c', 'cpp') AND n.type = 'function' AND n.kind = 'function' "
-                       "AND instr(substr(n.id, length(n.file_path) + 5), '.') = 0 "
-                       "AND coalesce(json_extract(n.properties, '$.is_static'), 0) = 0 "
+                       "WHERE f.language IN ('c', 'cpp') AND n.type = 'function' "
+                       "AND (instr(substr(n.id, length(n.file_path) + 5), '.') > 0 "
+                       "     OR (n.kind = 'function' AND coalesce(json_extract(n.properties, '$.is_static'), 0) = 0)) "
                        "AND coalesce(json_extract(n.properties, '$.macro'), 0) = 0 "
                        "AND coalesce(json_extract(n.properties, '$.declaration'), 0) = 0 "
                        "ORDER BY n.rowid"),

@@ -50,7 +50,8 @@ public:
     Result<QStringList> filesConsulting(const QStringList& paths) const;
     /// Every declared package/namespace → the files declaring it (sorted), for Java/C#/C++ lookup.
     Result<QHash<QString, QStringList>> namespaceFiles() const;
-    /// C and C++ free functions with external linkage (not static, not macros, not declarations):
+    /// C and C++ function definitions with external linkage: free functions that are not
+    /// `static`, and methods (out-of-line definitions included); not macros, not declarations.
     /// id, name, qualified_name and file_path filled.
     Result<QList<Node>> externalLinkageFunctions() const;
     /// The nodes of one file with only what resolution needs (id, type, kind, name,

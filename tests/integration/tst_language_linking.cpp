@@ -40,6 +40,8 @@ private Q_SLOTS:
     void javaIncremental();
     void csharpNamespaces();
     void csharpIncremental();
+    void cppWithPython();
+    void cppIncremental();
 };
 
 void TestLanguageLinking::goPackages()
@@ -288,6 +290,75 @@ void TestLanguageLinking::csharpIncremental()
         "        public Customer(int id, string name) : base(id) { }\n    }\n}\n");
     indexTree(dir.path());
     verifyEqualsFreshIndex(dir.path());
+}
+
+void TestLanguageLinking::cppWithPython()
+{
+    QTemporaryDir dir;
+    copyTree(fixture("cpp_app"), dir.path());
+    const index::IndexReport report = indexTree(dir.path());
+    QCOMPARE(report.errors, 0);
+    // Includes resolve beside the file and through compile_commands.json's -I; calls found
+    // through a class declared in a header land on the out-of-line definition; the definitions
+    // attach to their class; the Python script in the same tree is indexed as well.
+    verifyCrossFileEdges(dir.path(),
+        edges({
+            "calls fn:scripts/report.py:main -> fn:scripts/report.py:parse_line",
+            "calls fn:src/main.cpp:main -> fn:src/shape.cpp:Circle.Circle",
+            "calls fn:src/main.cpp:main -> fn:src/shape.cpp:Circle.area",
+            "calls fn:src/main.cpp:main -> fn:src/shape.cpp:Circle.scale",
+            "calls fn:src/main.cpp:main -> fn:src/shape.cpp:Shape.rename",
+            "calls fn:src/main.cpp:main -> fn:src/util.h:safeArea",
+            "calls fn:src/util.h:safeArea -> fn:include/geo/shape.h:Shape.area",
+            "contains cls:include/geo/shape.h:Circle -> fn:src/shape.cpp:Circle.Circle",
+            "contains cls:include/geo/shape.h:Circle -> fn:src/shape.cpp:Circle.area",
+            "contains cls:include/geo/shape.h:Circle -> fn:src/shape.cpp:Circle.scale",
+            "contains cls:include/geo/shape.h:Shape -> fn:src/shape.cpp:Shape.Shape",
+            "contains cls:include/geo/shape.h:Shape -> fn:src/shape.cpp:Shape.name",
+            "contains cls:include/geo/shape.h:Shape -> fn:src/shape.cpp:Shape.rename",
+            "contains cls:include/geo/shape.h:Shape -> fn:src/shape.cpp:Shape.~Shape",
+            "imports mod:include/geo/shape.h -> ext:string",
+            "imports mod:scripts/report.py -> ext:sys",
+            "imports mod:src/main.cpp -> ext:iostream",
+            "imports mod:src/main.cpp -> ext:vector",
+            "imports mod:src/main.cpp -> mod:include/geo/shape.h",
+            "imports mod:src/main.cpp -> mod:src/util.h",
+            "imports mod:src/shape.cpp -> ext:utility",
+            "imports mod:src/shape.cpp -> mod:include/geo/shape.h",
+            "imports mod:src/util.h -> mod:include/geo/shape.h",
+            "inherits cls:include/geo/shape.h:Circle -> cls:include/geo/shape.h:Shape",
+            "uses fn:src/main.cpp:main -> cls:include/geo/shape.h:Circle",
+            "uses fn:src/main.cpp:main -> cls:include/geo/shape.h:Shape",
+            "uses fn:src/util.h:safeArea -> cls:include/geo/shape.h:Shape",
+        }));
+}
+
+void TestLanguageLinking::cppIncremental()
+{
+    QTemporaryDir dir;
+    copyTree(fixture("cpp_app"), dir.path());
+    indexTree(dir.path());
+    // A definition moves to a new translation unit; a free function appears that a call in
+    // another file could not find before.
+    writeFile(dir.filePath(QStringLiteral("src/circle.cpp")),
+        "#include \"geo/shape.h\"\n\nnamespace geo {\n\nvoid Circle::scale(double factor)\n{\n"
+        "    m_radius *= factor;\n}\n\n} // namespace geo\n");
+    writeFile(dir.filePath(QStringLiteral("src/shape.cpp")),
+        "#include \"geo/shape.h\"\n\nnamespace geo {\n\nShape::Shape(std::string name) : m_name(name) {}\n\n"
+        "double Circle::area() const\n{\n    return 3.0 * m_radius * m_radius;\n}\n\n} // namespace geo\n");
+    writeFile(dir.filePath(QStringLiteral("src/util.h")),
+        "#pragma once\n\n#include \"geo/shape.h\"\n\ninline double safeArea(const geo::Shape* shape)\n{\n"
+        "    return shape ? shape->area() : fallback();\n}\n");
+    indexTree(dir.path());
+    verifyEqualsFreshIndex(dir.path());
+    writeFile(dir.filePath(QStringLiteral("src/fallback.c")), "double fallback(void) { return 0.0; }\n");
+    indexTree(dir.path());
+    writeFile(dir.filePath(QStringLiteral("src/fallback.c")),
+        "double fallback(void) { return 0.0; }\n\nint unused(void) { return 1; }\n");
+    indexTree(dir.path());
+    verifyEqualsFreshIndex(dir.path());
+    QVERIFY(crossFileEdges(dir.path())
+                .contains(QStringLiteral("calls fn:src/util.h:safeArea -> fn:src/fallback.c:fallback")));
 }
 
 QTEST_GUILESS_MAIN(TestLanguageLinking)
