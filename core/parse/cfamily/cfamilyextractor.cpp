@@ -1,6 +1,7 @@
 #include "parse/cfamily/cfamilyextractor.h"
 
 #include "parse/complexity.h"
+#include "parse/symbolmap.h"
 #include "parse/treewalk.h"
 
 #include <QHash>
@@ -106,10 +107,7 @@ enum class Sym : quint8 {
     BinaryExpression,
 };
 
-struct SymName {
-    const char* name;
-    Sym sym;
-};
+using SymName = SymbolName<Sym>;
 
 constexpr SymName kSymbols[] = {
     {"function_definition", Sym::FunctionDefinition},
@@ -197,41 +195,7 @@ constexpr SymName kSymbols[] = {
     {"binary_expression", Sym::BinaryExpression},
 };
 
-/// Grammar symbol id → Sym, built once per file from the tree's language (a few hundred symbols),
-/// so the extractor itself stays stateless.
-class SymbolTable {
-public:
-    explicit SymbolTable(const TSLanguage* language)
-    {
-        const uint32_t count = language ? ts_language_symbol_count(language) : 0;
-        m_table.assign(count, Sym::Other);
-        for (uint32_t i = 0; i < count; ++i) {
-            const auto symbol = static_cast<TSSymbol>(i);
-            if (ts_language_symbol_type(language, symbol) != TSSymbolTypeRegular)
-                continue;
-            const char* name = ts_language_symbol_name(language, symbol);
-            for (const SymName& entry : kSymbols) {
-                if (qstrcmp(name, entry.name) == 0) {
-                    m_table[i] = entry.sym;
-                    break;
-                }
-            }
-        }
-    }
-
-    Sym operator()(TSNode node) const
-    {
-        if (ts_node_is_null(node))
-            return Sym::Other;
-        const TSSymbol symbol = ts_node_symbol(node);
-        if (symbol == static_cast<TSSymbol>(-1)) // ts_builtin_sym_error
-            return Sym::Error;
-        return symbol < m_table.size() ? m_table[symbol] : Sym::Other;
-    }
-
-private:
-    std::vector<Sym> m_table;
-};
+using SymbolTable = SymbolMap<Sym>;
 
 // ---------------------------------------------------------------------------------------------
 // Annotation macros
@@ -617,7 +581,7 @@ public:
         , m_source(source)
         , m_out(out)
         , m_builder(out)
-        , m_sym(root.tree ? ts_tree_language(root.tree) : nullptr)
+        , m_sym(SymbolTable::of(root.tree ? ts_tree_language(root.tree) : nullptr, kSymbols))
         , m_cpp(cpp)
     {
         m_complexity.decisions = [this](TSNode node) { return decisionsOf(node); };
@@ -741,7 +705,7 @@ private:
     const SourceText& m_source;
     FileIndex& m_out;
     FileIndexBuilder m_builder;
-    SymbolTable m_sym;
+    const SymbolTable& m_sym;
     bool m_cpp;
     ComplexityRules m_complexity;
     std::vector<Scope> m_scopes;

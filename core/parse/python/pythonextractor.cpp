@@ -1,6 +1,7 @@
 #include "parse/python/pythonextractor.h"
 
 #include "parse/complexity.h"
+#include "parse/symbolmap.h"
 #include "parse/treewalk.h"
 
 #include <QHash>
@@ -91,10 +92,7 @@ enum class Sym : quint8 {
     AsPatternTarget,
 };
 
-struct SymName {
-    const char* name;
-    Sym sym;
-};
+using SymName = SymbolName<Sym>;
 
 constexpr SymName kSymbols[] = {
     {"module", Sym::Module},
@@ -167,41 +165,7 @@ constexpr SymName kSymbols[] = {
     {"as_pattern_target", Sym::AsPatternTarget},
 };
 
-/// Grammar symbol id → Sym, built once per file from the tree's language (cheap: a few hundred
-/// symbols), so the extractor itself stays stateless.
-class SymbolTable {
-public:
-    explicit SymbolTable(const TSLanguage* language)
-    {
-        const uint32_t count = language ? ts_language_symbol_count(language) : 0;
-        m_table.assign(count, Sym::Other);
-        for (uint32_t i = 0; i < count; ++i) {
-            const auto symbol = static_cast<TSSymbol>(i);
-            if (ts_language_symbol_type(language, symbol) != TSSymbolTypeRegular)
-                continue;
-            const char* name = ts_language_symbol_name(language, symbol);
-            for (const SymName& entry : kSymbols) {
-                if (qstrcmp(name, entry.name) == 0) {
-                    m_table[i] = entry.sym;
-                    break;
-                }
-            }
-        }
-    }
-
-    Sym operator()(TSNode node) const
-    {
-        if (ts_node_is_null(node))
-            return Sym::Other;
-        const TSSymbol symbol = ts_node_symbol(node);
-        if (symbol == static_cast<TSSymbol>(-1)) // ts_builtin_sym_error
-            return Sym::Error;
-        return symbol < m_table.size() ? m_table[symbol] : Sym::Other;
-    }
-
-private:
-    std::vector<Sym> m_table;
-};
+using SymbolTable = SymbolMap<Sym>;
 
 // Receivers longer than this are opaque to the resolver anyway; capping them keeps long method
 // chains (builder patterns, generated code) linear instead of quadratic.
@@ -281,7 +245,7 @@ public:
         , m_source(source)
         , m_out(out)
         , m_builder(out)
-        , m_sym(root.tree ? ts_tree_language(root.tree) : nullptr)
+        , m_sym(SymbolTable::of(root.tree ? ts_tree_language(root.tree) : nullptr, kSymbols))
     {
         m_complexity.decisions = [this](TSNode node) { return decisionsOf(node); };
         m_complexity.isNestedScope = [this](TSNode node) {
@@ -379,7 +343,7 @@ private:
     const SourceText& m_source;
     FileIndex& m_out;
     FileIndexBuilder m_builder;
-    SymbolTable m_sym;
+    const SymbolTable& m_sym;
     ComplexityRules m_complexity;
     std::vector<Scope> m_scopes;
     TSNode m_decorated {};

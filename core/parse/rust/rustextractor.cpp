@@ -1,6 +1,7 @@
 #include "parse/rust/rustextractor.h"
 
 #include "parse/complexity.h"
+#include "parse/symbolmap.h"
 #include "parse/treewalk.h"
 
 #include <QHash>
@@ -93,10 +94,7 @@ enum class Sym : quint8 {
     ForeignModItem,
 };
 
-struct SymName {
-    const char* name;
-    Sym sym;
-};
+using SymName = SymbolName<Sym>;
 
 constexpr SymName kSymbols[] = {
     {"line_comment", Sym::LineComment},
@@ -173,39 +171,7 @@ constexpr SymName kSymbols[] = {
     {"foreign_mod_item", Sym::ForeignModItem},
 };
 
-/// Grammar symbol id → Sym, built once per file from the tree's language (a few hundred symbols),
-/// so the extractor itself stays stateless.
-class SymbolTable {
-public:
-    explicit SymbolTable(const TSLanguage* language)
-    {
-        const uint32_t count = language ? ts_language_symbol_count(language) : 0;
-        m_table.assign(count, Sym::Other);
-        for (uint32_t i = 0; i < count; ++i) {
-            const auto symbol = static_cast<TSSymbol>(i);
-            if (ts_language_symbol_type(language, symbol) != TSSymbolTypeRegular)
-                continue;
-            const char* name = ts_language_symbol_name(language, symbol);
-            for (const SymName& entry : kSymbols) {
-                if (qstrcmp(name, entry.name) == 0) {
-                    m_table[i] = entry.sym;
-                    break;
-                }
-            }
-        }
-    }
-
-    Sym operator()(TSNode node) const
-    {
-        if (ts_node_is_null(node))
-            return Sym::Other;
-        const TSSymbol symbol = ts_node_symbol(node);
-        return symbol < m_table.size() ? m_table[symbol] : Sym::Other;
-    }
-
-private:
-    std::vector<Sym> m_table;
-};
+using SymbolTable = SymbolMap<Sym>;
 
 // Error recovery leaves fields empty and tree-sitter dereferences a null node in most calls, so
 // these accept one.
@@ -286,7 +252,11 @@ QString docLine(QStringView content, bool block)
 class RustWalk {
 public:
     RustWalk(TSNode root, const SourceText& source, FileIndex& out)
-        : m_root(root), m_source(source), m_out(out), m_builder(out), m_sym(ts_tree_language(root.tree))
+        : m_root(root)
+        , m_source(source)
+        , m_out(out)
+        , m_builder(out)
+        , m_sym(SymbolTable::of(ts_tree_language(root.tree), kSymbols))
     {
         m_complexity.decisions = [this](TSNode node) { return decisionsOf(node); };
         m_complexity.isNestedScope = [this](TSNode node) {
@@ -416,7 +386,7 @@ private:
     const SourceText& m_source;
     FileIndex& m_out;
     FileIndexBuilder m_builder;
-    SymbolTable m_sym;
+    const SymbolTable& m_sym;
     ComplexityRules m_complexity;
     std::vector<Scope> m_scopes;
     Preamble m_preamble;
