@@ -4,7 +4,7 @@
 #   (b) mu index --force         (c) mu index, nothing changed
 #   (d) mu index after one file's content changed, and after a touch (mtime only)
 # Prints a Markdown table for docs/BENCHMARKS.md. Medians of RUNS runs (default 3).
-# Usage: bench/index_bench.sh [python|typescript|all]   (JOBS=2 RUNS=3 by default)
+# Usage: bench/index_bench.sh [python|typescript|go|c|all]   (JOBS=2 RUNS=3 by default)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,7 +14,8 @@ runs=${RUNS:-3}
 work=${MU_BENCH_DIR:-/tmp/mu-bench}
 which=${1:-all}
 
-MU_EXTRA_PACKAGES="libpython3.11-testsuite time bc" "$root/scripts/install-deps.sh"
+MU_EXTRA_PACKAGES="libpython3.11-testsuite golang-1.19-src linux-source-6.1 xz-utils time bc" \
+    "$root/scripts/install-deps.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMU_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --target mu mu_bench_parse >/dev/null
 mu="$build/app/mu/mu"
@@ -51,6 +52,26 @@ prepare_typescript() {
     echo "$dir"
 }
 
+prepare_go() {
+    local dir="$work/go"
+    if [ ! -d "$dir" ]; then
+        cp -r /usr/share/go-1.19/src "$dir"
+    fi
+    echo "$dir"
+}
+
+# A Linux subtree: kernel/ and fs/ of Debian's linux-source-6.1 (C, about 2400 files).
+prepare_c() {
+    local dir="$work/linux"
+    if [ ! -d "$dir" ]; then
+        mkdir -p "$dir.tmp"
+        tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$dir.tmp" linux-source-6.1/kernel linux-source-6.1/fs
+        mv "$dir.tmp/linux-source-6.1" "$dir"
+        rm -rf "$dir.tmp"
+    fi
+    echo "$dir"
+}
+
 bench() {
     local name=$1 dir=$2
     rm -rf "$dir/.mu"
@@ -69,10 +90,13 @@ bench() {
     rss=$(printf '%s' "$rss_list" | median)
     local c_list="" d_list="" t_list="" start_list=""
     local victim
-    victim=$(cd "$dir" && find . -path ./.mu -prune -o -type f \( -name '*.py' -o -name '*.ts' \) -size +20k -print | sort | sed -n 1p)
+    victim=$(cd "$dir" && find . -path ./.mu -prune -o -type f \( -name '*.py' -o -name '*.ts' -o -name '*.go' \
+        -o -name '*.c' \) -size +20k -print | sort | sed -n 1p)
+    local comment='//'
+    [[ "$victim" == *.py ]] && comment='#'
     for i in $(seq "$runs"); do
         c_list+="$(seconds "$mu" index "$dir" --jobs "$jobs" --quiet)"$'\n'
-        printf '\n# bench edit %s\n' "$i" >> "$dir/$victim"
+        printf '\n%s bench edit %s\n' "$comment" "$i" >> "$dir/$victim"
         d_list+="$(seconds "$mu" index "$dir" --jobs "$jobs" --quiet)"$'\n'
         touch "$dir/$victim"
         t_list+="$(seconds "$mu" index "$dir" --jobs "$jobs" --quiet)"$'\n'
@@ -102,4 +126,10 @@ python | all) bench "Python stdlib" "$(prepare_python)" ;;
 esac
 case "$which" in
 typescript | all) bench "TypeScript (typescript@5.9.3 + @types/node)" "$(prepare_typescript)" ;;
+esac
+case "$which" in
+go | all) bench "Go 1.19 standard library" "$(prepare_go)" ;;
+esac
+case "$which" in
+c | all) bench "Linux 6.1 kernel/ + fs/ (C)" "$(prepare_c)" ;;
 esac

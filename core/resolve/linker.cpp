@@ -811,29 +811,39 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
         edgeIndex.insert(key, links.edges.size());
         links.edges.append(Edge {source, targetId, type, path, line, {}});
     };
-    // Module → module import edges for one resolved import target.
+    // Imports of packages and namespaces (Go, Java on-demand, C#) name many files at once: the
+    // file depends on the ones declaring what it uses, so those become its import edges (noteUse);
+    // a Go package none of whose names resolved still gets one edge, to its first file.
+    QHash<QString, int> importedPackages; // Go package dir → line of its import
+    QSet<QString> usedPackages;
     auto addImport = [&](const ImportTarget& target, int line) {
         switch (target.kind) {
         case ImportTarget::Kind::Package:
-            // A Go import depends on the whole package: every (non-test) file of it.
-            for (const QString& file : m_layout.go().packageFiles(target.path))
-                addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(ImportTarget::file(file)), line);
+            if (!importedPackages.contains(target.path))
+                importedPackages.insert(target.path, line);
             m_consulted.insert(u"dir:" + target.path);
             break;
         case ImportTarget::Kind::Namespace:
-            break; // namespace imports become edges through what the file uses (below)
+            break;
         default:
             addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(target), line);
             break;
         }
     };
-    // Java/C#: which namespaces the file imports matters for name lookup only; the file depends
-    // on the files declaring the types it actually uses, so those become its import edges.
-    const bool importsByUse = self->family == LanguageFamily::Java || self->family == LanguageFamily::CSharp;
+    const bool importsByUse = self->family == LanguageFamily::Java || self->family == LanguageFamily::CSharp
+        || self->family == LanguageFamily::Go;
     auto noteUse = [&](const Symbol& target, int line) {
-        if (importsByUse && (target.kind == Symbol::Kind::Class || target.kind == Symbol::Kind::Function)
-            && target.path != path)
-            addImport(ImportTarget::file(target.path), line);
+        if (!importsByUse || (target.kind != Symbol::Kind::Class && target.kind != Symbol::Kind::Function)
+            || target.path == path)
+            return;
+        if (self->family == LanguageFamily::Go) {
+            const QString dir = parentDir(target.path);
+            if (!importedPackages.contains(dir))
+                return; // the file's own package: not an import
+            usedPackages.insert(dir);
+            line = importedPackages.value(dir);
+        }
+        addImport(ImportTarget::file(target.path), line);
     };
 
     for (const Reference& ref : references) {
@@ -995,6 +1005,13 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
             break;
         }
         }
+    }
+    for (auto it = importedPackages.constBegin(); it != importedPackages.constEnd(); ++it) {
+        if (usedPackages.contains(it.key()))
+            continue;
+        const QStringList files = m_layout.go().packageFiles(it.key());
+        if (!files.isEmpty())
+            addEdge(EdgeType::Imports, self->moduleId, moduleSymbol(ImportTarget::file(files.first())), it.value());
     }
     m_consulted.remove(path);
     links.consultedModules = QStringList(m_consulted.cbegin(), m_consulted.cend());

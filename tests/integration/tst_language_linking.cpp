@@ -52,10 +52,10 @@ void TestLanguageLinking::goPackages()
     QCOMPARE(report.errors, 0);
     verifyCrossFileEdges(dir.path(),
         edges({
-            // main.go: a package per import; the aliased, replaced, vendored and external ones.
+            // main.go: the files of each imported package that it uses (aliased, replaced,
+            // vendored), and externals.
             "imports mod:main.go -> mod:catalog/item.go",
             "imports mod:main.go -> mod:store/store.go",
-            "imports mod:main.go -> mod:store/total.go",
             "imports mod:main.go -> mod:tools/fmtx/fmtx.go",
             "imports mod:main.go -> mod:vendor/github.com/acme/log/log.go",
             "imports mod:main.go -> ext:fmt",
@@ -69,6 +69,7 @@ void TestLanguageLinking::goPackages()
             // run.go: a method declared in another file of the receiver's package.
             "imports mod:run.go -> mod:store/store.go",
             "imports mod:run.go -> mod:store/total.go",
+            "imports mod:run.go -> mod:tools/fmtx/fmtx.go", // a blank import: its package's first file
             "calls fn:run.go:run -> fn:store/total.go:Store.Total",
             "uses fn:run.go:run -> cls:store/store.go:Store",
             "uses fn:store/store.go:NewStore -> cls:store/store.go:Store",
