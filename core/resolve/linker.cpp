@@ -402,20 +402,30 @@ Linker::Symbol Linker::lookup(const QString& path, const QString& name, int dept
 Linker::Symbol Linker::lookupFallback(const ModuleSymbols& module, const QString& name, int depth)
 {
     switch (module.family) {
-    case LanguageFamily::Go:
-        // Every file of a package sees the others' top-level names.
-        for (const QString& sibling : m_layout.go().siblings(module.path)) {
-            const ModuleSymbols* other = m_symbols.module(sibling);
-            if (other && other->package == module.package) {
-                if (Symbol symbol = definitionSymbol(*other, name)) {
-                    m_consulted.insert(u"dir:" + parentDir(module.path));
-                    m_consulted.insert(sibling);
-                    return symbol;
+    case LanguageFamily::Go: {
+        // Every file of a package sees the others' top-level names (through the package's
+        // index); test files also see the other test files of their package.
+        const QString dir = parentDir(module.path);
+        if (Symbol symbol = packageMember(dir, name)) {
+            const ModuleSymbols* owner = m_symbols.module(symbol.path);
+            if (owner && owner->package == module.package)
+                return symbol;
+        }
+        // Files outside the directory's main package (tests, generators) search file by file.
+        const ModuleSymbols* first = m_symbols.module(m_layout.go().packageFiles(dir).value(0));
+        if (module.path.endsWith(u"_test.go") || !first || first->package != module.package) {
+            for (const QString& sibling : m_layout.go().siblings(module.path)) {
+                const ModuleSymbols* other = m_symbols.module(sibling);
+                if (other && other->package == module.package) {
+                    if (Symbol symbol = definitionSymbol(*other, name)) {
+                        m_consulted.insert(sibling);
+                        return symbol;
+                    }
                 }
             }
         }
-        m_consulted.insert(u"dir:" + parentDir(module.path));
         return {};
+    }
     case LanguageFamily::Rust:
         if (name == u"crate" || name == u"super") { // path roots in expressions: crate::util::f()
             const auto target
@@ -480,14 +490,28 @@ Linker::Symbol Linker::packageMember(const QString& dir, const QString& local)
     m_consulted.insert(u"dir:" + dir);
     auto it = m_packageIndex.find(dir);
     if (it == m_packageIndex.end()) {
-        QHash<QString, QualifiedDefinition> index;
+        // The directory's package is the clause most of its files declare: a stray `package main`
+        // generator (built with `//go:build ignore`) is not part of it.
+        QList<const ModuleSymbols*> modules;
+        QHash<QString, int> clauses;
         for (const QString& file : m_layout.go().packageFiles(dir)) {
-            const ModuleSymbols* module = m_symbols.module(file);
-            if (!module)
+            if (const ModuleSymbols* module = m_symbols.module(file)) {
+                modules.append(module);
+                ++clauses[module->package];
+            }
+        }
+        QString package;
+        for (const ModuleSymbols* module : std::as_const(modules)) {
+            if (clauses.value(module->package) > clauses.value(package))
+                package = module->package;
+        }
+        QHash<QString, QualifiedDefinition> index;
+        for (const ModuleSymbols* module : std::as_const(modules)) {
+            if (module->package != package)
                 continue;
             for (auto def = module->definitions.constBegin(); def != module->definitions.constEnd(); ++def) {
                 if (!index.contains(def.key()))
-                    index.insert(def.key(), {*def, file});
+                    index.insert(def.key(), {*def, module->path});
             }
         }
         it = m_packageIndex.insert(dir, std::move(index));
