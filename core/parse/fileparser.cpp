@@ -122,8 +122,10 @@ FileIndex FileParser::parse(const QString& relPath, const QByteArray& raw, const
         return out;
     }
     ts_parser_set_timeout_micros(m_parser, static_cast<uint64_t>(m_options.timeout.count()) * 1000);
-    TSTree* tree = ts_parser_parse_string(
-        m_parser, nullptr, decoded.utf8.constData(), static_cast<uint32_t>(decoded.utf8.size()));
+    // The one parse of the file; the extractor reads text from the original bytes (same offsets).
+    const QByteArray parsed = language.prepareSource ? language.prepareSource(decoded.utf8) : decoded.utf8;
+    Q_ASSERT(parsed.size() == decoded.utf8.size());
+    TSTree* tree = ts_parser_parse_string(m_parser, nullptr, parsed.constData(), static_cast<uint32_t>(parsed.size()));
     if (!tree) {
         ts_parser_reset(m_parser);
         out.status = ParseStatus::Failed;

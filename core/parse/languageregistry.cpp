@@ -49,12 +49,16 @@ LanguageRegistry::LanguageRegistry()
         // (index::HeaderLanguages).
         {QStringLiteral("c"), QStringLiteral("tree-sitter-c"), &tree_sitter_c,
             {QStringLiteral(".c"), QStringLiteral(".h")},
-            std::make_shared<CFamilyExtractor>(CFamilyExtractor::Dialect::C)},
+            std::make_shared<CFamilyExtractor>(CFamilyExtractor::Dialect::C),
+            [](const QByteArray& utf8) { return CFamilyExtractor::prepareSource(utf8, CFamilyExtractor::Dialect::C); }},
         {QStringLiteral("cpp"), QStringLiteral("tree-sitter-cpp"), &tree_sitter_cpp,
             {QStringLiteral(".cpp"), QStringLiteral(".cc"), QStringLiteral(".cxx"), QStringLiteral(".c++"),
                 QStringLiteral(".hpp"), QStringLiteral(".hh"), QStringLiteral(".hxx"), QStringLiteral(".h++"),
                 QStringLiteral(".ipp"), QStringLiteral(".tpp"), QStringLiteral(".inl")},
-            std::make_shared<CFamilyExtractor>(CFamilyExtractor::Dialect::Cpp)},
+            std::make_shared<CFamilyExtractor>(CFamilyExtractor::Dialect::Cpp),
+            [](const QByteArray& utf8) {
+                return CFamilyExtractor::prepareSource(utf8, CFamilyExtractor::Dialect::Cpp);
+            }},
     };
 }
 

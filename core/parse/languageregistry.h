@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringView>
@@ -19,6 +20,11 @@ struct Language {
     const TSLanguage* (*grammar)() = nullptr;
     QList<QString> extensions; ///< lower-case, with the dot: ".py"
     std::shared_ptr<const Extractor> extractor;
+    /// Optional pre-parse step: the bytes the parser should see for a file's UTF-8 text, with
+    /// the same length and line structure so that tree positions stay valid for the original
+    /// (the extractor reads names and signatures from the original). Returns its argument,
+    /// shared and not copied, when nothing applies. Null for languages that parse files as they are.
+    QByteArray (*prepareSource)(const QByteArray& utf8) = nullptr;
 };
 
 /// Maps file names to languages. Immutable after construction; safe to use from any thread.

@@ -47,9 +47,12 @@ template<typename Enter> void walkTree(TSNode root, Enter&& enter)
     walkTree(root, std::forward<Enter>(enter), [](TSNode) {});
 }
 
-/// Named children of `node`, iterated with a cursor (ts_node_child is linear per call).
+/// Named children of `node`, iterated with a cursor (ts_node_child is linear per call). A null
+/// node (an absent optional field) has none; a cursor must not be made from it.
 template<typename Visit> void forEachNamedChild(TSNode node, Visit&& visit)
 {
+    if (ts_node_is_null(node))
+        return;
     TSTreeCursor cursor = ts_tree_cursor_new(node);
     if (ts_tree_cursor_goto_first_child(&cursor)) {
         do {

@@ -218,8 +218,30 @@ Classification classifyTag(const LanguageSetup& setup, const QJsonObject& tag)
         // them and makes no node (a typedef names one; see below). Exactly that form: the kernel
         // has real functions named `__anon_inode_getfile`.
         static const QRegularExpression anonymous(QStringLiteral(R"(^__anon[0-9a-f]+$)"));
+        // A macro invocation in statement position, which ctags reads as a function or prototype
+        // named after the macro: `Q_DECLARE_FLAGS(Options, Option)`, `Q_DISABLE_COPY(X)` in a
+        // class body, `Q_DECLARE_SHARED(QUrl)` at file scope, the kernel's
+        // `SYSCALL_DEFINE3(open, …) { … }` (which defines `sys_open`: neither tool knows that
+        // name). The shape is exact: ctags found no return type (no `typeref`; a kernel-style
+        // definition with its return type on the line before has one), which only a constructor
+        // may omit; the tag's line starts with its ALL_CAPS name and `(`; and the scope is not a
+        // class of that name (a constructor of an ALL_CAPS class).
+        static const QRegularExpression macroName(QStringLiteral(R"(^[A-Z][A-Z0-9_]+$)"));
+        const auto isMacroInvocation = [&] {
+            if ((kind != u"function" && kind != u"prototype") || tag.contains(QStringLiteral("typeref"))
+                || !macroName.match(name).hasMatch())
+                return false;
+            const QString scope = tag.value(QStringLiteral("scope")).toString();
+            if (scope == name || scope.endsWith(QStringLiteral("::") + name))
+                return false;
+            const QRegularExpression invocation(
+                QStringLiteral(R"(^/\^\s*)") + QRegularExpression::escape(name) + QStringLiteral(R"(\s*\()"));
+            return invocation.match(pattern).hasMatch();
+        };
         if (anonymous.match(name).hasMatch()) {
             result.excluded = QStringLiteral("anonymous (ctags names it __anon…)");
+        } else if (isMacroInvocation()) {
+            result.excluded = QStringLiteral("macro invocation (no return type; ctags reads a function)");
         } else if (kind == u"typedef") {
             // `typedef struct { … } name_t;` is MU's class node `name_t`; ctags tags the anonymous
             // struct and a typedef whose typeref points at it (`struct:__anon1a2b PACKED` when

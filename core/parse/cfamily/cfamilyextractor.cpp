@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace mu::parse {
@@ -198,11 +199,15 @@ constexpr SymName kSymbols[] = {
 using SymbolTable = SymbolMap<Sym>;
 
 // ---------------------------------------------------------------------------------------------
-// Annotation macros
+// Source preparation (CFamilyExtractor::prepareSource)
+//
+// tree-sitter parses C and C++ without a preprocessor, so two kinds of text derail it: macros
+// that expand to nothing or to attributes (`class Q_CORE_EXPORT QString`), and `#if`/`#else`
+// groups whose branches are alternative halves of one construct. Both are handled by overwriting
+// bytes with spaces (newlines kept), so every offset, line and column of the tree stays valid for
+// the original text.
 
-/// Macros that expand to nothing or to attributes. Listed by name because the grammar cannot
-/// tell `class Q_CORE_EXPORT QObject` from a syntax error, and guessing from ALL_CAPS would also
-/// blank real code (`Q_UNLIKELY(x)` in a condition).
+/// Macros that expand to nothing or to attributes and that no naming rule below recognises.
 constexpr const char* kBlankWords[] = {
     // Qt
     "QT_BEGIN_NAMESPACE", "QT_END_NAMESPACE", "QT_BEGIN_HEADER", "QT_END_HEADER", "QT_BEGIN_MOC_NAMESPACE",
@@ -222,7 +227,8 @@ constexpr const char* kBlankWords[] = {
     "__irq_entry", "__no_kcsan", "__no_sanitize_address", "__nostackprotector", "__naked", "__fastpath_inline",
     "__counted_by_ptr"};
 
-/// Macros whose parenthesised argument list goes with them.
+/// Macros whose parenthesised argument list goes with them: declarations for moc and attribute
+/// macros that take arguments.
 constexpr const char* kBlankCalls[] = {
     // Qt
     "Q_PROPERTY", "Q_PRIVATE_PROPERTY", "Q_PRIVATE_SLOT", "Q_ENUM", "Q_ENUMS", "Q_FLAG", "Q_FLAGS", "Q_ENUM_NS",
@@ -238,11 +244,389 @@ constexpr const char* kBlankCalls[] = {
     "__printf", "__scanf", "__acquires", "__releases", "__must_hold", "__aligned", "__section", "__alloc_size",
     "__counted_by", "__cond_acquires"};
 
+/// Name endings of export, linkage and calling-convention macros by common convention
+/// (`Q_CORE_EXPORT`, `QDESIGNER_SDK_EXPORT`, `SQLITE_API`, `CURL_EXTERN`, `GL_APICALL`, `GL_APIENTRY`,
+/// `QT_FASTCALL`, `Q_INLINE_TEMPLATE`, `QCHAR_MAYBE_IMPLICIT`, `QT_POPCOUNT_CONSTEXPR`).
+constexpr QByteArrayView kAnnotationSuffixes[] = {"_EXPORT", "_API", "_EXTERN", "_APICALL", "_APIENTRY", "_APIENTRYP",
+    "_FASTCALL", "_INLINE", "_TEMPLATE", "_IMPLICIT", "_EXPLICIT", "_CONSTEXPR", "_DEPRECATED"};
+
 bool isWordByte(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
         || static_cast<unsigned char>(c) >= 0x80;
 }
+
+bool isBlankByte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/// An ALL_CAPS identifier of two or more characters (`Q_CORE_EXPORT`, `QHELP_EXPORT`, `FOO2`):
+/// by near-universal convention a macro, never a keyword.
+bool isUpperWord(QByteArrayView word)
+{
+    if (word.size() < 2 || (word[0] >= '0' && word[0] <= '9'))
+        return false;
+    bool letter = false;
+    for (const char c : word) {
+        if (c >= 'A' && c <= 'Z')
+            letter = true;
+        else if (!(c == '_' || (c >= '0' && c <= '9')))
+            return false;
+    }
+    return letter;
+}
+
+/// An ALL_CAPS word named like an export, linkage or calling-convention macro.
+bool hasAnnotationShape(QByteArrayView word)
+{
+    if (!isUpperWord(word))
+        return false;
+    return std::any_of(std::begin(kAnnotationSuffixes), std::end(kAnnotationSuffixes),
+        [&](QByteArrayView suffix) { return word.size() > suffix.size() && word.endsWith(suffix); });
+}
+
+/// Splits C/C++ source into the tokens source preparation needs: words, punctuation (one byte
+/// each), literals and preprocessor directives (a whole logical line). Whitespace, comments and
+/// line continuations are skipped. Cheap to copy, which is how callers look ahead.
+class Lexer {
+public:
+    enum class Kind : quint8 {
+        End,
+        Word,
+        Punct,
+        Literal,
+        Directive
+    };
+    struct Token {
+        Kind kind = Kind::End;
+        qsizetype begin = 0;
+        qsizetype end = 0;
+    };
+
+    explicit Lexer(QByteArrayView source) : m_s(source) { }
+
+    Token next();
+    /// The next token without consuming it.
+    Token peek() const { return Lexer(*this).next(); }
+    /// Consumes a balanced `( … )` whose `(` is the next token; returns the offset after its `)`
+    /// (or the end of the source when it is unbalanced).
+    qsizetype skipParentheses();
+    QByteArrayView view(const Token& token) const { return m_s.sliced(token.begin, token.end - token.begin); }
+    bool isPunct(const Token& token, char c) const { return token.kind == Kind::Punct && m_s[token.begin] == c; }
+
+private:
+    qsizetype literalEnd(qsizetype quote) const;
+
+    QByteArrayView m_s;
+    qsizetype m_i = 0;
+    bool m_lineStart = true;
+};
+
+Lexer::Token Lexer::next()
+{
+    const qsizetype n = m_s.size();
+    while (m_i < n) {
+        const char c = m_s[m_i];
+        if (c == '\n') {
+            m_lineStart = true;
+            ++m_i;
+            continue;
+        }
+        if (isBlankByte(c)) {
+            ++m_i;
+            continue;
+        }
+        if (c == '\\' && m_i + 1 < n && (m_s[m_i + 1] == '\n' || m_s[m_i + 1] == '\r')) {
+            m_i += 2;
+            continue;
+        }
+        const qsizetype begin = m_i;
+        if (c == '#' && m_lineStart) {
+            // A directive runs to the end of the line, continuations included.
+            while (m_i < n && m_s[m_i] != '\n') {
+                if (m_s[m_i] == '\\' && m_i + 1 < n && m_s[m_i + 1] == '\n')
+                    ++m_i;
+                ++m_i;
+            }
+            return {Kind::Directive, begin, m_i};
+        }
+        m_lineStart = false;
+        if (c == '/' && m_i + 1 < n && m_s[m_i + 1] == '/') {
+            while (m_i < n && m_s[m_i] != '\n')
+                ++m_i;
+            continue;
+        }
+        if (c == '/' && m_i + 1 < n && m_s[m_i + 1] == '*') {
+            const qsizetype close = m_s.sliced(m_i + 2).indexOf("*/");
+            m_i = close < 0 ? n : m_i + 2 + close + 2;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            m_i = literalEnd(m_i);
+            return {Kind::Literal, begin, m_i};
+        }
+        if (isWordByte(c)) {
+            // Digit separators (`1'000`) stay inside a number.
+            const bool number = c >= '0' && c <= '9';
+            while (m_i < n
+                && (isWordByte(m_s[m_i]) || (number && m_s[m_i] == '\'' && m_i + 1 < n && isWordByte(m_s[m_i + 1]))))
+                ++m_i;
+            return {Kind::Word, begin, m_i};
+        }
+        ++m_i;
+        return {Kind::Punct, begin, m_i};
+    }
+    return {Kind::End, n, n};
+}
+
+qsizetype Lexer::literalEnd(qsizetype quote) const
+{
+    const qsizetype n = m_s.size();
+    if (m_s[quote] == '"' && quote > 0 && m_s[quote - 1] == 'R') {
+        // Raw string `R"delim( … )delim"`: no escapes, may span lines.
+        const qsizetype open = m_s.sliced(quote).indexOf('(');
+        if (open > 0 && open <= 17) {
+            const QByteArray close = ')' + m_s.sliced(quote + 1, open - 1).toByteArray() + '"';
+            const qsizetype at = m_s.sliced(quote + open).indexOf(close);
+            return at < 0 ? n : quote + open + at + close.size();
+        }
+    }
+    const char delimiter = m_s[quote];
+    qsizetype i = quote + 1;
+    for (; i < n && m_s[i] != delimiter && m_s[i] != '\n'; ++i) {
+        if (m_s[i] == '\\')
+            ++i;
+    }
+    return std::min(i + 1, n);
+}
+
+qsizetype Lexer::skipParentheses()
+{
+    int depth = 0;
+    for (Token token = next(); token.kind != Kind::End; token = next()) {
+        if (isPunct(token, '('))
+            ++depth;
+        else if (isPunct(token, ')') && --depth <= 0)
+            return token.end;
+    }
+    return m_s.size();
+}
+
+/// Overwrites ranges of `bytes` with spaces, newlines kept. `bytes` is detached (copied) on the
+/// first write only, so a file that needs nothing stays shared with its caller.
+class Blanker {
+public:
+    explicit Blanker(QByteArray& bytes) : m_bytes(bytes) { }
+
+    void blank(qsizetype from, qsizetype to)
+    {
+        char* data = writable();
+        for (qsizetype i = from; i < std::min(to, m_bytes.size()); ++i) {
+            if (data[i] != '\n')
+                data[i] = ' ';
+        }
+    }
+    /// Writes `text` at `at`, blanking the rest of [at, to): `Q_SIGNALS` → `public   `.
+    void replace(qsizetype at, qsizetype to, QByteArrayView text)
+    {
+        blank(at, to);
+        std::copy(text.begin(), text.end(), writable() + at);
+    }
+
+private:
+    char* writable()
+    {
+        if (!m_data)
+            m_data = m_bytes.data();
+        return m_data;
+    }
+
+    QByteArray& m_bytes;
+    char* m_data = nullptr;
+};
+
+// --- Split conditionals ------------------------------------------------------------------------
+
+/// What the tokens of one branch of an `#if` group add up to.
+struct BranchShape {
+    int braces = 0;
+    int parentheses = 0;
+    char last = 0;            ///< last punctuation, or 0 when the last token is a word or literal
+    bool accessColon = false; ///< ends with `public:`, `Q_SIGNALS:` …
+    bool empty = true;
+    bool continuesStatement = false; ///< starts with `else`
+    bool statementStart = true;      ///< the next token starts a declaration or statement
+    bool macroHead = false;          ///< the last token is an ALL_CAPS word that started a statement
+    int macroDepth = -1;             ///< `parentheses` before the `(` of such a word's arguments
+    QByteArrayView lastWord;
+
+    /// Whether the branch holds whole declarations or statements: a parser that sees it alone
+    /// (or not at all) still sees valid code. A statement-position macro invocation without a
+    /// semicolon (`Q_DECLARE_METATYPE(T)`) counts as whole.
+    bool whole() const
+    {
+        return braces == 0 && parentheses == 0 && !continuesStatement
+            && (empty || last == ';' || last == '}' || accessColon);
+    }
+    void add(const Lexer& lexer, const Lexer::Token& token)
+    {
+        const QByteArrayView text = lexer.view(token);
+        if (empty && text == "else")
+            continuesStatement = true; // `#ifdef X` / `else if (…) …;` / `#endif` continues an `if`
+        empty = false;
+        if (token.kind != Lexer::Kind::Punct) {
+            macroHead = statementStart && token.kind == Lexer::Kind::Word && isUpperWord(text);
+            statementStart = false;
+            last = 0;
+            accessColon = false;
+            lastWord = token.kind == Lexer::Kind::Word ? text : QByteArrayView();
+            return;
+        }
+        const char c = text[0];
+        if (c == '(' && macroHead)
+            macroDepth = parentheses;
+        braces += c == '{' ? 1 : c == '}' ? -1 : 0;
+        parentheses += c == '(' ? 1 : c == ')' ? -1 : 0;
+        accessColon = c == ':'
+            && (lastWord == "public" || lastWord == "protected" || lastWord == "private" || lastWord == "slots"
+                || lastWord == "signals" || lastWord == "Q_SLOTS" || lastWord == "Q_SIGNALS");
+        last = c;
+        if (c == ')' && parentheses == macroDepth) {
+            macroDepth = -1;
+            last = ';';
+        }
+        statementStart = last == ';' || last == '{' || last == '}' || accessColon;
+        macroHead = false;
+        lastWord = {};
+    }
+    /// Appends a nested group's surviving branch.
+    void append(const BranchShape& inner)
+    {
+        if (inner.empty)
+            return;
+        continuesStatement = continuesStatement || (empty && inner.continuesStatement);
+        braces += inner.braces;
+        parentheses += inner.parentheses;
+        last = inner.last;
+        accessColon = inner.accessColon;
+        statementStart = inner.statementStart;
+        macroHead = false;
+        lastWord = inner.lastWord;
+        empty = false;
+    }
+};
+
+/// The value of a conditional the preprocessor would decide the same way everywhere.
+enum class KnownCondition {
+    Unknown,
+    True,
+    False
+};
+
+KnownCondition knownCondition(QByteArrayView directive, QByteArrayView condition, CFamilyExtractor::Dialect dialect)
+{
+    condition = condition.trimmed();
+    if (directive == "if" && (condition == "0" || condition == "1"))
+        return condition == "1" ? KnownCondition::True : KnownCondition::False;
+    // `__cplusplus` is defined exactly when the file is compiled as C++.
+    bool defined;
+    if ((directive == "ifdef" || directive == "ifndef") && condition == "__cplusplus")
+        defined = directive == "ifdef";
+    else if (directive == "if"
+        && (condition == "defined(__cplusplus)" || condition == "defined __cplusplus" || condition == "__cplusplus"))
+        defined = true;
+    else
+        return KnownCondition::Unknown;
+    return defined == (dialect == CFamilyExtractor::Dialect::Cpp) ? KnownCondition::True : KnownCondition::False;
+}
+
+/// A directive's keyword (`if`, `else`, `endif` …) and the text after it.
+std::pair<QByteArrayView, QByteArrayView> splitDirective(QByteArrayView directive)
+{
+    qsizetype i = 1; // past '#'
+    while (i < directive.size() && isBlankByte(directive[i]))
+        ++i;
+    const qsizetype begin = i;
+    while (i < directive.size() && isWordByte(directive[i]))
+        ++i;
+    return {directive.sliced(begin, i - begin), directive.sliced(i)};
+}
+
+/// `#if` groups whose branches are alternative halves of one construct, as in Qt's
+///     #if QT_VERSION >= QT_VERSION_CHECK(7, 0, 0)
+///     class QLatin1StringView
+///     #else
+///     class QLatin1String
+///     #endif
+///     { … };
+/// A parser without a preprocessor sees both heads and one body, which is no C++. When any branch
+/// of a group is not whole (BranchShape::whole: unbalanced braces or parentheses, or ending inside
+/// a declaration), one branch is kept in place of the group: the one the preprocessor would take
+/// when the condition is known (`#if 0`, `__cplusplus`), else the first, which is also the one
+/// ctags follows. The directives and the other branches are blanked. Groups of whole branches are
+/// left alone: the grammar parses them, and every branch's definitions are indexed.
+void blankSplitConditionals(QByteArray& bytes, CFamilyExtractor::Dialect dialect)
+{
+    struct Branch {
+        qsizetype begin = 0; ///< after the directive line that opens it
+        qsizetype end = 0;   ///< at the directive that closes it
+        BranchShape shape;
+    };
+    struct Group {
+        KnownCondition condition = KnownCondition::Unknown;
+        std::vector<std::pair<qsizetype, qsizetype>> directives;
+        std::vector<Branch> branches;
+    };
+    const QByteArray source = bytes; // shared: the blanker detaches `bytes` on its first write
+    Blanker out(bytes);
+    Lexer lexer(source);
+    std::vector<Group> open;
+    for (Lexer::Token token = lexer.next(); token.kind != Lexer::Kind::End; token = lexer.next()) {
+        if (token.kind != Lexer::Kind::Directive) {
+            if (!open.empty())
+                open.back().branches.back().shape.add(lexer, token);
+            continue;
+        }
+        const auto [keyword, rest] = splitDirective(lexer.view(token));
+        if (keyword == "if" || keyword == "ifdef" || keyword == "ifndef") {
+            Group group;
+            group.condition = knownCondition(keyword, rest, dialect);
+            group.directives.push_back({token.begin, token.end});
+            group.branches.push_back({token.end, token.end, {}});
+            open.push_back(std::move(group));
+        } else if (!open.empty()
+            && (keyword == "elif" || keyword == "else" || keyword == "elifdef" || keyword == "elifndef")) {
+            Group& group = open.back();
+            group.branches.back().end = token.begin;
+            group.directives.push_back({token.begin, token.end});
+            group.branches.push_back({token.end, token.end, {}});
+        } else if (!open.empty() && keyword == "endif") {
+            Group group = std::move(open.back());
+            open.pop_back();
+            group.branches.back().end = token.begin;
+            group.directives.push_back({token.begin, token.end});
+            const bool split = std::any_of(
+                group.branches.begin(), group.branches.end(), [](const Branch& b) { return !b.shape.whole(); });
+            // The first branch stands for the group in its parent's shape unless one is chosen.
+            std::optional<size_t> kept = 0;
+            if (split) {
+                if (group.condition == KnownCondition::False)
+                    kept = group.branches.size() > 1 ? std::optional<size_t>(1) : std::nullopt;
+                for (const auto& [from, to] : group.directives)
+                    out.blank(from, to);
+                for (size_t i = 0; i < group.branches.size(); ++i) {
+                    if (i != kept)
+                        out.blank(group.branches[i].begin, group.branches[i].end);
+                }
+            }
+            if (!open.empty() && kept)
+                open.back().branches.back().shape.append(group.branches[*kept].shape);
+        }
+    }
+}
+
+// --- Annotation macros -------------------------------------------------------------------------
 
 /// How a word found in code is treated when blanking.
 enum class Blank {
@@ -275,125 +659,141 @@ Blank blankKind(QByteArrayView word)
         return Blank::Call;
     if (words.contains(key))
         return Blank::Word;
-    // Export macros (Q_CORE_EXPORT, Q_DECL_EXPORT), Q_DECL_* attributes, versioned deprecations.
-    if (key.startsWith("Q_") && key.endsWith("_EXPORT"))
-        return Blank::Word;
+    // Q_DECL_* attributes and versioned deprecations; their `_X` forms take a message.
     if (key.startsWith("Q_DECL_") || key.startsWith("QT_DEPRECATED_VERSION_"))
         return key.endsWith("_X") || key.contains("_X_") ? Blank::Call : Blank::Word;
     return Blank::None;
 }
 
-} // namespace
-
-std::optional<QByteArray> CFamilyExtractor::blankAnnotationMacros(QByteArrayView source)
+/// After `class`, `struct`, `union` or `enum [class|struct]` (the lexer is past the keyword):
+/// in `class Q_CORE_EXPORT QString {` or `struct QDESIGNER_SDK_EXPORT Foo : Base`, every ALL_CAPS
+/// word (with its argument list, if any) between the keyword and the class name can only be an
+/// attribute-like macro, as no C++ puts anything else there. The shape is only trusted when a
+/// body or base clause follows the name, so `struct FOO bar;` (a variable of type `struct FOO`)
+/// is left alone.
+void blankClassHeadMacros(Lexer lexer, Blanker& out)
 {
-    QByteArray out;
-    const qsizetype n = source.size();
-    const auto blank = [&](qsizetype from, qsizetype to) {
-        if (out.isEmpty())
-            out = source.toByteArray();
-        for (qsizetype i = from; i < to; ++i) {
-            if (out[i] != '\n')
-                out[i] = ' ';
-        }
+    struct Item {
+        qsizetype begin;
+        qsizetype end;
+        bool upper;
     };
-    // Skips a string or character literal starting at `i` (on the quote); returns the index after it.
-    const auto skipLiteral = [&](qsizetype i) {
-        const char quote = source[i];
-        for (++i; i < n && source[i] != quote && source[i] != '\n'; ++i) {
-            if (source[i] == '\\')
-                ++i;
-        }
-        return i + 1;
-    };
-    bool lineStart = true;
-    qsizetype i = 0;
-    while (i < n) {
-        const char c = source[i];
-        if (c == '\n') {
-            lineStart = true;
-            ++i;
-            continue;
-        }
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-            ++i;
-            continue;
-        }
-        if (c == '#' && lineStart) {
-            // A directive runs to the end of the line, continuations included.
-            while (i < n && source[i] != '\n') {
-                if (source[i] == '\\' && i + 1 < n && source[i + 1] == '\n')
-                    ++i;
-                ++i;
-            }
-            continue;
-        }
-        lineStart = false;
-        if (c == '/' && i + 1 < n && source[i + 1] == '/') {
-            while (i < n && source[i] != '\n')
-                ++i;
-            continue;
-        }
-        if (c == '/' && i + 1 < n && source[i + 1] == '*') {
-            const qsizetype end = source.sliced(i + 2).indexOf("*/");
-            i = end < 0 ? n : i + 2 + end + 2;
-            continue;
-        }
-        if (c == '"' || c == '\'') {
-            // Raw strings are rare in the code that needs blanking; a quote inside one ends the
-            // skip early, which at worst leaves a macro unblanked.
-            i = skipLiteral(i);
-            continue;
-        }
-        if (!isWordByte(c)) {
-            ++i;
-            continue;
-        }
-        const qsizetype start = i;
-        while (i < n && isWordByte(source[i]))
-            ++i;
-        const QByteArrayView word = source.sliced(start, i - start);
-        switch (blankKind(word)) {
-        case Blank::None:
-            break;
-        case Blank::Word:
-            blank(start, i);
-            break;
-        case Blank::Public:
-            if (out.isEmpty())
-                out = source.toByteArray();
-            out.replace(start, 6, "public");
-            blank(start + 6, i);
-            break;
-        case Blank::Call: {
-            qsizetype j = i;
-            while (j < n && (source[j] == ' ' || source[j] == '\t' || source[j] == '\n' || source[j] == '\r'))
-                ++j;
-            if (j >= n || source[j] != '(') {
-                blank(start, i);
-                break;
-            }
-            int depth = 0;
-            for (; j < n; ++j) {
-                const char d = source[j];
-                if (d == '"' || d == '\'') {
-                    j = skipLiteral(j) - 1;
-                } else if (d == '(') {
-                    ++depth;
-                } else if (d == ')' && --depth == 0) {
-                    ++j;
-                    break;
-                }
-            }
-            blank(start, std::min(j, n));
-            i = std::min(j, n);
-            break;
-        }
+    constexpr size_t kMaxItems = 8;
+    std::vector<Item> items;
+    Lexer::Token token = lexer.next();
+    if (token.kind == Lexer::Kind::Word && (lexer.view(token) == "class" || lexer.view(token) == "struct"))
+        token = lexer.next(); // `enum class`
+    while (token.kind == Lexer::Kind::Word && items.size() < kMaxItems) {
+        Item item {token.begin, token.end, isUpperWord(lexer.view(token))};
+        if (lexer.isPunct(lexer.peek(), '('))
+            item.end = lexer.skipParentheses(); // `Q_DECL_DEPRECATED_X("…")`, `alignas(8)`
+        items.push_back(item);
+        token = lexer.next();
+        // Qualified names (`struct Q_CORE_EXPORT QMetaObject::Data {`) are one item.
+        while (lexer.isPunct(token, ':') && lexer.isPunct(lexer.peek(), ':')) {
+            lexer.next();
+            token = lexer.next();
+            if (token.kind != Lexer::Kind::Word)
+                return;
+            items.back().end = token.end;
+            items.back().upper = false;
+            token = lexer.next();
         }
     }
-    if (out.isEmpty())
-        return std::nullopt;
-    return out;
+    const bool opensClass
+        = lexer.isPunct(token, '{') || (lexer.isPunct(token, ':') && !lexer.isPunct(lexer.peek(), ':'));
+    if (!opensClass)
+        return;
+    if (!items.empty() && lexer.view({Lexer::Kind::Word, items.back().begin, items.back().end}) == "final")
+        items.pop_back();
+    for (size_t i = 0; i + 1 < items.size(); ++i) {
+        if (items[i].upper)
+            out.blank(items[i].begin, items[i].end);
+    }
+}
+
+/// Whether the next token, after `f(…) WORD`, shows WORD to be a specifier macro in a function
+/// declarator (`void lock() QT_MUTEX_LOCK_NOEXCEPT {`, `int f() Q_DECL_NOTHROW;`): what follows
+/// is a body, the end of the declaration, an initializer, a ctor-initializer or a specifier.
+bool endsDeclarator(Lexer ahead)
+{
+    const Lexer::Token token = ahead.next();
+    if (token.kind == Lexer::Kind::Word) {
+        const QByteArrayView word = ahead.view(token);
+        return word == "const" || word == "volatile" || word == "noexcept" || word == "override" || word == "final"
+            || word == "throw" || word == "requires" || word == "try" || isUpperWord(word);
+    }
+    return ahead.isPunct(token, '{') || ahead.isPunct(token, ';') || ahead.isPunct(token, '=')
+        || (ahead.isPunct(token, ':') && !ahead.isPunct(ahead.next(), ':'));
+}
+
+/// Blanks annotation macros: the listed ones (kBlankWords, kBlankCalls with their arguments,
+/// `Q_SIGNALS` → `public`), ALL_CAPS words in class heads (blankClassHeadMacros), and words with
+/// an annotation name (hasAnnotationShape) that are followed by another word or a destructor's
+/// `~`, as in `static Q_CORE_EXPORT void *allocate(…)` or `QDESIGNER_SDK_EXPORT QWidget *widget()`:
+/// a macro in front of a type or a name; and ALL_CAPS words between a parameter list's `)` and
+/// what ends a declarator (endsDeclarator). Directives, comments and literals are left alone.
+void blankAnnotationMacros(QByteArray& bytes)
+{
+    const QByteArray source = bytes; // shared: the blanker detaches `bytes` on its first write
+    Blanker out(bytes);
+    Lexer lexer(source);
+    bool afterDeclarator = false; // the previous token closed a parameter list or was blanked after one
+    // Per open `(`: whether it belongs to an attribute (`} __attribute__((packed)) NAME_T;`), whose
+    // `)` is not the end of a parameter list.
+    std::vector<bool> attributeParentheses;
+    QByteArrayView previousWord;
+    for (Lexer::Token token = lexer.next(); token.kind != Lexer::Kind::End; token = lexer.next()) {
+        bool closesParameters = false;
+        if (lexer.isPunct(token, '(')) {
+            attributeParentheses.push_back((!attributeParentheses.empty() && attributeParentheses.back())
+                || previousWord == "__attribute__" || previousWord == "__attribute" || previousWord == "__declspec"
+                || previousWord == "alignas" || previousWord == "_Alignas");
+        } else if (lexer.isPunct(token, ')') && !attributeParentheses.empty()) {
+            closesParameters = !attributeParentheses.back();
+            attributeParentheses.pop_back();
+        }
+        previousWord = token.kind == Lexer::Kind::Word ? lexer.view(token) : QByteArrayView();
+        const bool trailing = std::exchange(afterDeclarator, closesParameters);
+        if (token.kind != Lexer::Kind::Word)
+            continue;
+        const QByteArrayView word = lexer.view(token);
+        if (word == "class" || word == "struct" || word == "union" || word == "enum") {
+            blankClassHeadMacros(lexer, out);
+            continue;
+        }
+        switch (blankKind(word)) {
+        case Blank::None:
+            if (hasAnnotationShape(word)) {
+                const Lexer::Token next = lexer.peek();
+                if (next.kind == Lexer::Kind::Word || lexer.isPunct(next, '~'))
+                    out.blank(token.begin, token.end);
+            } else if (trailing && isUpperWord(word) && endsDeclarator(lexer)) {
+                out.blank(token.begin, token.end);
+                afterDeclarator = true;
+            }
+            break;
+        case Blank::Word:
+            out.blank(token.begin, token.end);
+            break;
+        case Blank::Public:
+            out.replace(token.begin, token.end, "public");
+            break;
+        case Blank::Call:
+            out.blank(token.begin, lexer.isPunct(lexer.peek(), '(') ? lexer.skipParentheses() : token.end);
+            break;
+        }
+    }
+}
+
+} // namespace
+
+QByteArray CFamilyExtractor::prepareSource(const QByteArray& utf8, Dialect dialect)
+{
+    QByteArray prepared = utf8; // shared until a pass writes to it
+    blankAnnotationMacros(prepared);
+    blankSplitConditionals(prepared, dialect);
+    return prepared;
 }
 
 namespace {
@@ -542,14 +942,6 @@ bool isSmartPointer(QStringView dotted)
 
 // ---------------------------------------------------------------------------------------------
 // The walk
-
-/// forEachNamedChild that accepts a null node: optional fields (a friend's missing template
-/// parameters, a cast operator's missing declarator) are read without a check at every site.
-template<typename Visit> void namedChildren(TSNode node, Visit&& visit)
-{
-    if (!ts_node_is_null(node))
-        forEachNamedChild(node, std::forward<Visit>(visit));
-}
 
 /// A variable's declared type: the type itself and, for smart pointers, what `->` reaches.
 struct VarType {
@@ -803,7 +1195,7 @@ bool CFamilyWalk::enter(TSNode node)
         TSNode inner = node;
         while (m_sym(inner) == Sym::TemplateDeclaration) {
             TSNode last {};
-            namedChildren(inner, [&](TSNode child) {
+            forEachNamedChild(inner, [&](TSNode child) {
                 if (m_sym(child) != Sym::Comment)
                     last = child;
             });
@@ -815,7 +1207,7 @@ bool CFamilyWalk::enter(TSNode node)
     case Sym::FriendDeclaration: {
         // Friends declare names that live elsewhere; only a friend defined in place is a function.
         TSNode definition {};
-        namedChildren(node, [&](TSNode child) {
+        forEachNamedChild(node, [&](TSNode child) {
             if (m_sym(child) == Sym::FunctionDefinition)
                 definition = child;
         });
@@ -883,7 +1275,7 @@ bool CFamilyWalk::enter(TSNode node)
     case Sym::CatchClause: {
         if (current().kind != ScopeKind::Function)
             break;
-        namedChildren(field(node, "parameters"), [&](TSNode parameter) {
+        forEachNamedChild(field(node, "parameters"), [&](TSNode parameter) {
             if (m_sym(parameter) == Sym::ParameterDeclaration)
                 onVariable(field(parameter, "type"), field(parameter, "declarator"), {});
         });
@@ -988,7 +1380,7 @@ TSNode CFamilyWalk::outerOf(TSNode node, QStringList* typeParameters, QSet<QStri
         const TSNode parameters = field(m_wrappers[i].node, "parameters");
         if (ts_node_is_null(parameters)) // a friend declaration
             continue;
-        namedChildren(parameters, [&](TSNode parameter) {
+        forEachNamedChild(parameters, [&](TSNode parameter) {
             if (m_sym(parameter) == Sym::Comment)
                 return;
             if (typeParameters)
@@ -1000,7 +1392,7 @@ TSNode CFamilyWalk::outerOf(TSNode node, QStringList* typeParameters, QSet<QStri
             if (ts_node_is_null(name))
                 name = field(parameter, "declarator");
             if (ts_node_is_null(name)) {
-                namedChildren(parameter, [&](TSNode child) {
+                forEachNamedChild(parameter, [&](TSNode child) {
                     if (m_sym(child) == Sym::TypeIdentifier)
                         name = child;
                 });
@@ -1057,7 +1449,7 @@ void CFamilyWalk::onUsing(TSNode node)
     // definitions — namespaces rather than classes.
     if (!hasKeyword(node, "namespace"))
         return;
-    namedChildren(node, [&](TSNode child) {
+    forEachNamedChild(node, [&](TSNode child) {
         const Sym sym = m_sym(child);
         if (sym == Sym::Identifier || sym == Sym::NamespaceIdentifier)
             m_knownNamespaces.insert(text(child));
@@ -1074,7 +1466,7 @@ void CFamilyWalk::onInclude(TSNode node)
     switch (m_sym(path)) {
     case Sym::StringLiteral: {
         QString target;
-        namedChildren(path, [&](TSNode child) {
+        forEachNamedChild(path, [&](TSNode child) {
             if (m_sym(child) == Sym::StringContent)
                 target += text(child);
         });
@@ -1111,7 +1503,7 @@ void CFamilyWalk::onMacro(TSNode node)
     const TSNode parameters = field(node, "parameters");
     QStringList names;
     QJsonArray params;
-    namedChildren(parameters, [&](TSNode child) {
+    forEachNamedChild(parameters, [&](TSNode child) {
         if (m_sym(child) == Sym::Comment)
             return;
         names.append(text(child));
@@ -1186,7 +1578,7 @@ DeclaratorInfo CFamilyWalk::declaratorInfo(TSNode declarator) const
         case Sym::ReferenceDeclarator: {
             marks += m_source.view(at).startsWith("&&") ? QStringLiteral("&&") : QStringLiteral("&");
             TSNode inner {};
-            namedChildren(at, [&](TSNode child) {
+            forEachNamedChild(at, [&](TSNode child) {
                 if (ts_node_is_null(inner) && m_sym(child) != Sym::Comment)
                     inner = child;
             });
@@ -1197,7 +1589,7 @@ DeclaratorInfo CFamilyWalk::declaratorInfo(TSNode declarator) const
         case Sym::AttributedDeclarator:
         case Sym::VariadicDeclarator: {
             TSNode inner {};
-            namedChildren(at, [&](TSNode child) {
+            forEachNamedChild(at, [&](TSNode child) {
                 const Sym sym = m_sym(child);
                 if (ts_node_is_null(inner) && sym != Sym::Comment && sym != Sym::Other)
                     inner = child;
@@ -1393,7 +1785,7 @@ QJsonArray CFamilyWalk::parametersOf(TSNode parameters, QStringList* typeTexts, 
 {
     QJsonArray result;
     std::vector<TSNode> list;
-    namedChildren(parameters, [&](TSNode child) {
+    forEachNamedChild(parameters, [&](TSNode child) {
         if (m_sym(child) != Sym::Comment)
             list.push_back(child);
     });
@@ -1452,7 +1844,7 @@ QString CFamilyWalk::returnTypeOf(TSNode node, TSNode functionDeclarator, const 
 {
     const TSNode trailing = [&] {
         TSNode found {};
-        namedChildren(functionDeclarator, [&](TSNode child) {
+        forEachNamedChild(functionDeclarator, [&](TSNode child) {
             if (m_sym(child) == Sym::TrailingReturnType)
                 found = child;
         });
@@ -1469,7 +1861,7 @@ QString CFamilyWalk::returnTypeOf(TSNode node, TSNode functionDeclarator, const 
         return {};
     // Qualifiers written before the type (`const Foo&`) are part of what the function returns.
     QStringList qualifiers;
-    namedChildren(node, [&](TSNode child) {
+    forEachNamedChild(node, [&](TSNode child) {
         if (m_sym(child) == Sym::TypeQualifier && ts_node_start_byte(child) < ts_node_start_byte(type))
             qualifiers.append(text(child));
     });
@@ -1510,7 +1902,7 @@ void CFamilyWalk::onFunction(TSNode node, TSNode declarator, bool definition)
     TSNode initializers {};
     bool defaulted = false;
     bool deleted = false;
-    namedChildren(node, [&](TSNode child) {
+    forEachNamedChild(node, [&](TSNode child) {
         switch (m_sym(child)) {
         case Sym::FieldInitializerList:
             initializers = child;
@@ -1632,7 +2024,7 @@ void CFamilyWalk::onFunction(TSNode node, TSNode declarator, bool definition)
     bool isFinal = false;
     bool isConst = false;
     bool isNoexcept = false;
-    namedChildren(info.function, [&](TSNode child) {
+    forEachNamedChild(info.function, [&](TSNode child) {
         switch (m_sym(child)) {
         case Sym::VirtualSpecifier:
             isOverride = isOverride || m_source.view(child) == "override";
@@ -1852,7 +2244,7 @@ void CFamilyWalk::onClass(TSNode node)
     std::vector<Base> bases;
     QStringList baseTexts;
     TSNode baseClause {};
-    namedChildren(node, [&](TSNode child) {
+    forEachNamedChild(node, [&](TSNode child) {
         if (m_sym(child) == Sym::BaseClassClause)
             baseClause = child;
     });
@@ -1980,7 +2372,7 @@ VarType CFamilyWalk::varTypeOf(TSNode type, TSNode value) const
     }
     const auto firstTypeArgument = [&](TSNode arguments) {
         QString found;
-        namedChildren(arguments, [&](TSNode argument) {
+        forEachNamedChild(arguments, [&](TSNode argument) {
             if (found.isEmpty() && m_sym(argument) == Sym::TypeDescriptor)
                 found = typeName(field(argument, "type"));
         });
@@ -2043,7 +2435,7 @@ void CFamilyWalk::addUses(const QString& sourceId, TSNode type, const QSet<QStri
         case Sym::TemplateType: {
             emit(typeName(node), node);
             std::vector<TSNode> arguments;
-            namedChildren(field(node, "arguments"), [&](TSNode argument) {
+            forEachNamedChild(field(node, "arguments"), [&](TSNode argument) {
                 if (m_sym(argument) == Sym::TypeDescriptor)
                     arguments.push_back(field(argument, "type"));
             });
@@ -2058,7 +2450,7 @@ void CFamilyWalk::addUses(const QString& sourceId, TSNode type, const QSet<QStri
             for (int guard = 0; guard < 1024 && m_sym(at) == Sym::QualifiedIdentifier; ++guard) {
                 const TSNode scope = field(at, "scope");
                 if (m_sym(scope) == Sym::TemplateType) {
-                    namedChildren(field(scope, "arguments"), [&](TSNode argument) {
+                    forEachNamedChild(field(scope, "arguments"), [&](TSNode argument) {
                         if (m_sym(argument) == Sym::TypeDescriptor)
                             arguments.push_back(field(argument, "type"));
                     });
@@ -2066,7 +2458,7 @@ void CFamilyWalk::addUses(const QString& sourceId, TSNode type, const QSet<QStri
                 at = field(at, "name");
             }
             if (m_sym(at) == Sym::TemplateType) {
-                namedChildren(field(at, "arguments"), [&](TSNode argument) {
+                forEachNamedChild(field(at, "arguments"), [&](TSNode argument) {
                     if (m_sym(argument) == Sym::TypeDescriptor)
                         arguments.push_back(field(argument, "type"));
                 });
@@ -2279,46 +2671,14 @@ void CFamilyWalk::onNew(TSNode node)
     m_builder.addReference(std::move(ref));
 }
 
-/// Parses `source` again with the annotation macros blanked, when that helps: the original tree
-/// had errors and blanking changed something. Returns null when the original tree is the one to use.
-TSTree* reparseWithoutMacros(TSNode root, const SourceText& source)
-{
-    if (!ts_node_has_error(root))
-        return nullptr;
-    const std::optional<QByteArray> blanked = CFamilyExtractor::blankAnnotationMacros(source.bytes());
-    if (!blanked)
-        return nullptr;
-    thread_local struct ParserHolder {
-        TSParser* parser = ts_parser_new();
-        ~ParserHolder() { ts_parser_delete(parser); }
-    } holder;
-    if (!ts_parser_set_language(holder.parser, ts_tree_language(root.tree)))
-        return nullptr;
-    // The file already parsed once within FileParser's limit; this bounds a pathological rerun.
-    ts_parser_set_timeout_micros(holder.parser, 20'000'000);
-    TSTree* tree
-        = ts_parser_parse_string(holder.parser, nullptr, blanked->constData(), static_cast<uint32_t>(blanked->size()));
-    if (!tree) {
-        ts_parser_reset(holder.parser);
-        return nullptr;
-    }
-    return tree;
-}
-
 } // namespace
 
 void CFamilyExtractor::extract(TSNode root, const SourceText& source, FileIndex& out) const
 {
     if (ts_node_is_null(root) || out.nodes.isEmpty())
         return;
-    TSTree* blankedTree = reparseWithoutMacros(root, source);
-    const TSNode walkRoot = blankedTree ? ts_tree_root_node(blankedTree) : root;
-    {
-        CFamilyWalk walk(walkRoot, source, out, m_dialect == Dialect::Cpp);
-        walk.run();
-    }
-    if (blankedTree)
-        ts_tree_delete(blankedTree);
+    CFamilyWalk walk(root, source, out, m_dialect == Dialect::Cpp);
+    walk.run();
 }
 
 } // namespace mu::parse

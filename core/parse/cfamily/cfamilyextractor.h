@@ -3,9 +3,6 @@
 #include "parse/extractor.h"
 
 #include <QByteArray>
-#include <QByteArrayView>
-
-#include <optional>
 
 namespace mu::parse {
 
@@ -25,9 +22,9 @@ namespace mu::parse {
 /// - Out-of-line `a::b::C::f`: leading segments that name a namespace this file declares (or
 ///   opens with `using namespace`) are namespaces; the rest is the owning class path.
 /// - Annotation macros the grammar cannot know (Qt's `Q_OBJECT`, `Q_CORE_EXPORT`, `Q_SIGNALS:`,
-///   the kernel's `__init`, `__user`, …) derail tree-sitter. When a file has syntax errors and
-///   contains such macros, the file is parsed again with them blanked out (offsets unchanged),
-///   and the better tree is used; node text still comes from the original source.
+///   the kernel's `__init`, `__user`, …) and `#if`/`#else` groups that split one construct
+///   derail tree-sitter: prepareSource() blanks them before the parse (Language::prepareSource);
+///   node text still comes from the original source.
 ///
 /// Thread: stateless; one instance serves every pool thread.
 class CFamilyExtractor final : public Extractor {
@@ -39,11 +36,24 @@ public:
     explicit CFamilyExtractor(Dialect dialect) : m_dialect(dialect) { }
     void extract(TSNode root, const SourceText& source, FileIndex& out) const override;
 
-    /// `source` with the known annotation macros (and their argument lists where they take one)
-    /// replaced by spaces, newlines kept, so every byte offset, line and column stays valid;
-    /// nullopt when there is nothing to blank. Preprocessor directives, comments and string
-    /// literals are left alone.
-    static std::optional<QByteArray> blankAnnotationMacros(QByteArrayView source);
+    /// The bytes tree-sitter parses for `utf8`: `utf8` with the preprocessor text a parser
+    /// without a preprocessor cannot read replaced by spaces (newlines kept, so every byte
+    /// offset, line and column stays valid for the original). `utf8` itself, shared and not
+    /// copied, when nothing applies. Two rules, in this order:
+    /// 1. Annotation macros: a fixed list of Qt and Linux macros that expand to nothing, to
+    ///    attributes or to moc declarations (with their argument lists where they take one;
+    ///    `Q_SIGNALS:` becomes `public:`); any ALL_CAPS word between `class`/`struct`/`union`/
+    ///    `enum` and a class name that a body or base clause follows; and words named like export,
+    ///    linkage or calling-convention macros (`*_EXPORT`, `*_API`, `*_EXTERN`, `*_APICALL`, `*_APIENTRY`,
+    ///    `*_FASTCALL`, `*_INLINE`, `*_TEMPLATE`, `*_IMPLICIT`, `*_EXPLICIT`, `*_CONSTEXPR`,
+    ///    `*_DEPRECATED`) in front of another word or `~`; and ALL_CAPS words between a parameter
+    ///    list's `)` and a body, `;`, `=`, `:` or specifier (`void lock() QT_MUTEX_LOCK_NOEXCEPT {`).
+    ///    Directives, comments and literals are kept.
+    /// 2. Split conditionals: an `#if` group any of whose branches is not whole (unbalanced braces
+    ///    or parentheses, or ending inside a declaration) is replaced by one branch: the one the
+    ///    preprocessor takes when the condition is known (`#if 0`, `__cplusplus` by dialect),
+    ///    else the first, as ctags does. Groups of whole branches are left to the grammar.
+    static QByteArray prepareSource(const QByteArray& utf8, Dialect dialect);
 
 private:
     Dialect m_dialect;

@@ -176,6 +176,13 @@ QByteArray readFile(const QString& path)
     return file.readAll();
 }
 
+const Node* findNamed(const FileIndex& index, const QString& name)
+{
+    const auto found
+        = std::find_if(index.nodes.begin(), index.nodes.end(), [&](const Node& node) { return node.name == name; });
+    return found == index.nodes.end() ? nullptr : &*found;
+}
+
 const Node* findNode(const FileIndex& index, const QString& id)
 {
     for (const Node& node : index.nodes) {
@@ -207,6 +214,8 @@ private Q_SLOTS:
     void headerModuleKind();
     void projectFixture();
     void annotationMacrosAreBlanked();
+    void annotationMacrosByShape();
+    void splitConditionals();
     void qtHeaderShapes();
     void deepNestingDoesNotOverflow();
     void longMethodChainsStayLinear();
@@ -374,20 +383,96 @@ void TestCFamilyExtractor::annotationMacrosAreBlanked()
                               "  void s(); // Q_OBJECT stays in comments\n"
                               "  const char* t = \"Q_OBJECT\";\n"
                               "};\n";
-    const std::optional<QByteArray> blanked = CFamilyExtractor::blankAnnotationMacros(source);
-    QVERIFY(blanked);
-    QCOMPARE(blanked->size(), source.size());
-    QCOMPARE(blanked->count('\n'), source.count('\n'));
-    const QList<QByteArray> lines = blanked->split('\n');
+    const QByteArray blanked = CFamilyExtractor::prepareSource(source, CFamilyExtractor::Dialect::Cpp);
+    QCOMPARE(blanked.size(), source.size());
+    QCOMPARE(blanked.count('\n'), source.count('\n'));
+    const QList<QByteArray> lines = blanked.split('\n');
     QCOMPARE(lines[0], QByteArray("#define Q_OBJECT x"));
     QCOMPARE(lines[1], QByteArray("class               A {         "));
     QCOMPARE(lines[2].trimmed(), QByteArray());
     QCOMPARE(lines[3], QByteArray("public   :"));
     QCOMPARE(lines[4], QByteArray("  void s(); // Q_OBJECT stays in comments"));
     QCOMPARE(lines[5], QByteArray("  const char* t = \"Q_OBJECT\";"));
-    QVERIFY(!CFamilyExtractor::blankAnnotationMacros("int main() { return 0; }\n"));
+    // Nothing to do: the very same bytes come back, not a copy.
+    const QByteArray plain = "int main() { return 0; }\n";
+    QVERIFY(CFamilyExtractor::prepareSource(plain, CFamilyExtractor::Dialect::C).isSharedWith(plain));
     // An expression macro keeps its arguments' parentheses balanced: nothing is blanked.
-    QVERIFY(!CFamilyExtractor::blankAnnotationMacros("if (Q_UNLIKELY(x)) f();\n"));
+    const QByteArray condition = "if (Q_UNLIKELY(x)) f();\n";
+    QVERIFY(CFamilyExtractor::prepareSource(condition, CFamilyExtractor::Dialect::Cpp).isSharedWith(condition));
+}
+
+void TestCFamilyExtractor::annotationMacrosByShape()
+{
+    const auto prepared
+        = [](const QByteArray& text) { return CFamilyExtractor::prepareSource(text, CFamilyExtractor::Dialect::Cpp); };
+    // Any ALL_CAPS word between the class key and a class name that a body or bases follow.
+    QCOMPARE(prepared("class QDESIGNER_SDK_EXPORT Form : public QWidget {};"),
+        QByteArray("class                      Form : public QWidget {};"));
+    QCOMPARE(prepared("struct MY_ALIGN(8) MYLIB_DEPRECATED P { int x; };"),
+        QByteArray("struct                              P { int x; };"));
+    QCOMPARE(
+        prepared("enum class ABI_TAG Color : int { Red };"), QByteArray("enum class         Color : int { Red };"));
+    // `struct FOO bar;` declares a variable of type `struct FOO`: left alone.
+    QCOMPARE(prepared("struct FOO bar;"), QByteArray("struct FOO bar;"));
+    QCOMPARE(prepared("class FOO final {};"), QByteArray("class FOO final {};"));
+    // Export-shaped words in front of a type or name; not when they are a call or stand alone.
+    QCOMPARE(prepared("static QHELP_EXPORT void *f();"), QByteArray("static              void *f();"));
+    QCOMPARE(
+        prepared("GL_APICALL void GL_APIENTRY glClear(int);"), QByteArray("           void             glClear(int);"));
+    QCOMPARE(prepared("PNG_EXPORT(1, void, f, ());"), QByteArray("PNG_EXPORT(1, void, f, ());"));
+    QCOMPARE(prepared("int x = MY_EXPORT;"), QByteArray("int x = MY_EXPORT;"));
+    // ALL_CAPS after a parameter list is a specifier macro; after an attribute it is a name.
+    QCOMPARE(prepared("void lock() QT_MUTEX_LOCK_NOEXCEPT;"), QByteArray("void lock()                       ;"));
+    QCOMPARE(prepared("typedef struct { int a; } __attribute__((packed)) INFO_T;"),
+        QByteArray("typedef struct { int a; } __attribute__((packed)) INFO_T;"));
+
+    const FileIndex index = parseAs(QStringLiteral("form.h"),
+        "class QDESIGNER_SDK_EXPORT Form : public QWidget\n{\npublic:\n"
+        "    QDESIGNER_SDK_EXPORT virtual QWidget *mainContainer() const = 0;\n};\n",
+        u"cpp");
+    QVERIFY2(index.status == ParseStatus::Ok, qPrintable(index.error));
+    const Node* form = findNamed(index, QStringLiteral("Form"));
+    QVERIFY(form);
+    QCOMPARE(form->signature, QStringLiteral("class QDESIGNER_SDK_EXPORT Form : public QWidget"));
+    QVERIFY(findNamed(index, QStringLiteral("mainContainer")));
+}
+
+void TestCFamilyExtractor::splitConditionals()
+{
+    const auto prepared
+        = [](const QByteArray& text, CFamilyExtractor::Dialect dialect = CFamilyExtractor::Dialect::Cpp) {
+              return CFamilyExtractor::prepareSource(text, dialect);
+          };
+    // Two class heads, one body: the first branch stands, the directives and the rest go.
+    QCOMPARE(prepared("#if V7\nclass View\n#else\nclass Str\n#endif\n{ };\n"),
+        QByteArray("      \nclass View\n     \n         \n      \n{ };\n"));
+    // A return type split in two.
+    QCOMPARE(prepared("#if A\n  int\n#elif B\n  long\n#else\n  short\n#endif\n  f();\n"),
+        QByteArray("     \n  int\n       \n      \n     \n       \n      \n  f();\n"));
+    // A base clause inside a conditional without #else: its content joins the head.
+    QCOMPARE(prepared("class A\n#ifdef X\n  : public B\n#endif\n{ };\n"),
+        QByteArray("class A\n        \n  : public B\n      \n{ };\n"));
+    // Whole branches are the grammar's business, and every branch is indexed.
+    const QByteArray whole = "#if X\nvoid f();\n#else\nvoid g() {}\n#endif\n#ifdef Y\nQ_DECLARE_METATYPE(T)\n#endif\n";
+    QVERIFY(prepared(whole).isSharedWith(whole));
+    // A branch that continues an `if` statement is not whole either.
+    QCOMPARE(prepared("void f() {\n  if (a) g();\n#ifdef X\n  else h();\n#endif\n}\n"),
+        QByteArray("void f() {\n  if (a) g();\n        \n  else h();\n      \n}\n"));
+    // Known conditions: `#if 0` keeps its #else, `__cplusplus` follows the dialect.
+    QCOMPARE(prepared("#if 0\nclass A\n#else\nclass B\n#endif\n{};\n"),
+        QByteArray("     \n       \n     \nclass B\n      \n{};\n"));
+    QCOMPARE(prepared("#ifdef __cplusplus\nextern \"C\" {\n#endif\nint f(void);\n", CFamilyExtractor::Dialect::C),
+        QByteArray("                  \n            \n      \nint f(void);\n"));
+    QCOMPARE(prepared("#ifdef __cplusplus\nextern \"C\" {\n#endif\n"),
+        QByteArray("                  \nextern \"C\" {\n      \n"));
+
+    const FileIndex index = parseAs(QStringLiteral("l1.h"),
+        "#if QT_VERSION >= 0x070000\nclass QLatin1StringView\n#else\nclass QLatin1String\n#endif\n{\npublic:\n"
+        "    int size() const;\n};\n",
+        u"cpp");
+    QVERIFY2(index.status == ParseStatus::Ok, qPrintable(index.error));
+    QVERIFY(findNamed(index, QStringLiteral("QLatin1StringView")));
+    QVERIFY(findNamed(index, QStringLiteral("size")));
 }
 
 void TestCFamilyExtractor::qtHeaderShapes()
