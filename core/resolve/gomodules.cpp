@@ -135,9 +135,11 @@ ImportTarget GoModules::resolve(const QString& fromFile, const QString& importPa
                     return ImportTarget::package(dir);
             }
         }
-        // The standard library's source tree declares `module std`: its import paths are its dirs.
+        // The Go source tree declares `module std` in src/ and `module cmd` in src/cmd/: standard
+        // library import paths are directories of src/, from either module.
         if ((mod->path == u"std" || mod->path == u"cmd") && !importPath.section(u'/', 0, 0).contains(u'.')) {
-            const QString dir = joined(mod->dir, importPath);
+            const QString src = mod->path == u"cmd" ? parentDir(mod->dir) : mod->dir;
+            const QString dir = joined(src, importPath);
             if (isPackage(dir))
                 return ImportTarget::package(dir);
         }

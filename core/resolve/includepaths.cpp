@@ -101,8 +101,10 @@ ImportTarget IncludePaths::resolve(const QString& fromFile, const QString& heade
         if (auto path = joinPath(dir, header); path && m_paths.contains(*path))
             return ImportTarget::file(*path);
     }
-    if (header.startsWith(u"./") || header.startsWith(u"../"))
-        return ImportTarget::none(); // a relative path names a file of this tree that is not here
+    // A quoted include names a file of this tree (one the build generates, or one not indexed):
+    // not a library. Only <…> includes found nowhere are external.
+    if (!system || header.startsWith(u"./") || header.startsWith(u"../"))
+        return ImportTarget::none();
     QString name = header.section(u'/', 0, 0);
     if (const qsizetype dot = name.indexOf(u'.'); dot > 0)
         name.truncate(dot);

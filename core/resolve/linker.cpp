@@ -444,9 +444,12 @@ Linker::Symbol Linker::lookupFallback(const ModuleSymbols& module, const QString
         }
         return {};
     case LanguageFamily::Java:
-        if (!module.package.isEmpty())
-            return resolveQualified(module.package + u'.' + name, depth + 1);
-        return {};
+        if (!module.package.isEmpty()) {
+            if (Symbol symbol = resolveQualified(module.package + u'.' + name, depth + 1))
+                return symbol;
+        }
+        // Every compilation unit imports java.lang.* implicitly (when the tree holds it: the JDK).
+        return resolveQualified(u"java.lang." + name, depth + 1);
     case LanguageFamily::CSharp:
         for (const QString& ns : module.namespaces) {
             for (const QString& scope : namespaceChain(ns)) {
@@ -625,6 +628,18 @@ Linker::Symbol Linker::globalFunction(const ModuleSymbols& module, const QString
             return {};
     }
     return {};
+}
+
+QString Linker::namespaceOf(const Symbol& definition)
+{
+    const ModuleSymbols* module = consult(definition.path);
+    if (!module)
+        return {};
+    const QString local = localNameOf(definition.id);
+    const auto def = module->definitions.constFind(local);
+    if (def == module->definitions.constEnd() || !def->qualifiedName.endsWith(u'.' + local))
+        return {};
+    return def->qualifiedName.first(def->qualifiedName.size() - local.size() - 1);
 }
 
 Linker::Symbol Linker::definitionOf(const Symbol& function)
@@ -866,6 +881,16 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
                 return; // the file's own package: not an import
             usedPackages.insert(dir);
             line = importedPackages.value(dir);
+        } else if (const QString ns = namespaceOf(target); !ns.isEmpty()) {
+            // Java's own package and C#'s enclosing namespaces are visible without an import.
+            if (self->family == LanguageFamily::Java && ns == self->package)
+                return;
+            if (self->family == LanguageFamily::CSharp) {
+                for (const QString& own : self->namespaces) {
+                    if (namespaceChain(own).contains(ns))
+                        return;
+                }
+            }
         }
         addImport(ImportTarget::file(target.path), line);
     };
@@ -921,16 +946,18 @@ store::FileLinks Linker::link(const QString& path, const QList<Reference>& refer
                 const QString target = dotted(ref.target);
                 const bool star = d.value(u"star").toBool() || self->family == LanguageFamily::CSharp;
                 if (!star || !d.value(u"alias").toString().isEmpty()) {
-                    // A single-type (or static member, or alias) import names a definition.
+                    // A single-type (or static member, or alias) import names a definition; a
+                    // static import of a field or method names its class's file.
                     Symbol symbol = resolveQualified(target, 0);
-                    if (symbol.kind == Symbol::Kind::Function)
+                    if (!symbol && d.value(u"static").toBool())
                         symbol = resolveQualified(target.section(u'.', 0, -2), 0);
-                    if (symbol) {
+                    if (symbol.kind == Symbol::Kind::Class || symbol.kind == Symbol::Kind::Function) {
                         addImport(ImportTarget::file(symbol.path), ref.line);
                         break;
                     }
                 }
-                if (!m_symbols.hasNamespace(target) && !resolveQualified(target, 0)) {
+                const QString owner = d.value(u"static").toBool() ? target.section(u'.', 0, -2) : target;
+                if (!m_symbols.hasNamespace(target) && !resolveQualified(target, 0) && !resolveQualified(owner, 0)) {
                     // Nothing in the project declares it: a library (or the platform).
                     const QString external
                         = self->family == LanguageFamily::Java ? javaExternalName(target) : target.section(u'.', 0, 0);

@@ -92,6 +92,8 @@ private:
     /// C/C++: headers reachable through #include from `path` (breadth first, bounded).
     const QStringList& includeClosure(const QString& path);
     Symbol globalFunction(const ModuleSymbols& module, const QString& name);
+    /// Java/C#/C++: the namespace a class or function is declared in ("" when none).
+    QString namespaceOf(const Symbol& definition);
     /// C++: the out-of-line definition of a method found as a declaration in its class.
     Symbol definitionOf(const Symbol& function);
 

@@ -36,7 +36,9 @@ std::optional<RustCrates::Crate> RustCrates::readCargo(const QString& dir) const
         return std::nullopt;
     // Only two keys matter here — [package] name and [lib] path — so a section-aware line scan
     // is enough; a full TOML parser would buy nothing.
-    static const QRegularExpression section(QStringLiteral(R"re(^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*$)re"));
+    // `[[test]]`, `[[bench]]`, `[[bin]]` are arrays of tables: their `path` keys are not the lib's,
+    // so the brackets stay part of the section name.
+    static const QRegularExpression section(QStringLiteral(R"re(^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*$)re"));
     static const QRegularExpression keyValue(QStringLiteral(R"re(^\s*(name|path)\s*=\s*"([^"]*)")re"));
     Crate crate;
     crate.dir = dir;
@@ -45,7 +47,7 @@ std::optional<RustCrates::Crate> RustCrates::readCargo(const QString& dir) const
     while (!file.atEnd()) {
         const QString line = QString::fromUtf8(file.readLine());
         if (const auto m = section.match(line); m.hasMatch()) {
-            current = m.captured(1);
+            current = m.captured(1).size() == 2 ? u"[[" + m.captured(2) + u"]]" : m.captured(2);
             continue;
         }
         const auto m = keyValue.match(line);

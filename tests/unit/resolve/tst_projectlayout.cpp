@@ -214,6 +214,9 @@ void TestProjectLayout::go_data()
     QTest::newRow("std tree") << "goroot/src/net/http/server.go"
                               << "net/url"
                               << "package:goroot/src/net/url";
+    QTest::newRow("std from the cmd module") << "goroot/src/cmd/go/main.go"
+                                             << "net/url"
+                                             << "package:goroot/src/net/url";
 }
 
 void TestProjectLayout::go()
@@ -234,6 +237,7 @@ void TestProjectLayout::go()
         "replace (\n\texample.com/tools v1.0.0 => ./third/tools\n)\n");
     write(dir, QStringLiteral("nested/go.mod"), "module \"example.com/nested\"\n");
     write(dir, QStringLiteral("goroot/src/go.mod"), "module std\n");
+    write(dir, QStringLiteral("goroot/src/cmd/go.mod"), "module cmd\n");
     const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
     QCOMPARE(describe(layout.go().resolve(from, importPath)), expected);
 }
@@ -322,7 +326,9 @@ void TestProjectLayout::rustModuleTree()
         QStringLiteral("src/main.rs"), QStringLiteral("tests/it.rs")};
     for (const QString& f : files)
         write(dir, f);
-    write(dir, QStringLiteral("Cargo.toml"), "[package]\nname = \"x\"\n[lib]\npath = \"src/lib.rs\"\n");
+    // A [[bench]] table's `path` is not the library's.
+    write(dir, QStringLiteral("Cargo.toml"),
+        "[package]\nname = \"x\"\n[lib]\npath = \"src/lib.rs\"\n\n[[bench]]\nname = \"b\"\npath = \"src/a.rs\"\n");
     const ProjectLayout layout(dir.path(), QSet<QString>(files.cbegin(), files.cend()));
     const RustCrates& rust = layout.rust();
     QCOMPARE(rust.childModule(QStringLiteral("src/lib.rs"), QStringLiteral("a")), QStringLiteral("src/a.rs"));
@@ -363,6 +369,8 @@ void TestProjectLayout::includes_data()
                                    << "stdio.h" << true << "ext:stdio";
     QTest::newRow("library header by its directory") << "src/net/socket.c"
                                                      << "QtCore/QString" << true << "ext:QtCore";
+    QTest::newRow("quoted, not in the tree: generated or not indexed") << "src/net/socket.c"
+                                                                       << "generated/config.h" << false << "none";
     QTest::newRow("outside the project") << "src/net/socket.c"
                                          << "../../../etc/passwd" << false << "none";
 }
