@@ -165,6 +165,24 @@ Result<QSqlDatabase> openReadOnly(const QString& path, const QString& connection
     if (!db)
         return db;
     Result<int> version = schema::userVersion(*db);
+    if (version && *version < kSchemaVersion) {
+        // A database from an older MU: migrate it once through a writable connection (readers
+        // must not fail just because nothing has written since the upgrade), then read.
+        db = Error {};
+        closeDatabase(connectionName);
+        const QString migrating = connectionName + QStringLiteral("-migrate");
+        if (Result<QSqlDatabase> writable = openWritable(path, migrating); !writable) {
+            closeDatabase(migrating);
+            return writable.error();
+        }
+        markWriterClosed(migrating);
+        closeDatabase(migrating);
+        db = addConnection(
+            path, connectionName, QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+        if (!db)
+            return db;
+        version = schema::userVersion(*db);
+    }
     std::optional<Error> error;
     if (!version) {
         error = version.error();

@@ -8,7 +8,7 @@
 namespace mu::store {
 
 /// Current schema version, kept in PRAGMA user_version.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 enum class OpenMode {
     ReadWrite,

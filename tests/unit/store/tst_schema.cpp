@@ -294,6 +294,29 @@ private Q_SLOTS:
         QVERIFY(!query.exec(QStringLiteral("INSERT INTO metadata(key, value) VALUES('x', 'y')")));
     }
 
+    void readOnlyMigratesAnOlderDatabase()
+    {
+        const QString path = dbPath();
+        {
+            Connection c(path, OpenMode::ReadWrite);
+            QVERIFY(c.ok());
+            QSqlQuery query(c.db());
+            // Undo the last migration, as a database written by the previous MU looks.
+            QVERIFY(query.exec(QStringLiteral("DROP INDEX nodes_type_complexity")));
+            QVERIFY(query.exec(QStringLiteral("DROP INDEX nodes_type_name")));
+        }
+        setRawUserVersion(path, kSchemaVersion - 1);
+        Connection reader(path, OpenMode::ReadOnly);
+        QVERIFY2(reader.ok(), qPrintable(reader.message()));
+        QCOMPARE(reader.scalar(QStringLiteral("PRAGMA user_version")).toInt(), kSchemaVersion);
+        QCOMPARE(
+            reader.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'nodes_type_name'")).toInt(),
+            1);
+        QCOMPARE(reader.scalar(QStringLiteral("SELECT value FROM metadata WHERE key = 'writer_active'")).toString(),
+            QStringLiteral("0"));
+        QVERIFY(brokenFiles(path).isEmpty());
+    }
+
     void lookupTablesNameEveryType()
     {
         Connection c(dbPath(), OpenMode::ReadWrite);
