@@ -28,9 +28,10 @@ packages=(
     cmake ninja-build g++ pkg-config git
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite qt6-svg-dev
     qt6-tools-dev qt6-l10n-tools
-    libtree-sitter-dev libsqlite3-dev libyaml-cpp-dev
+    libtree-sitter-dev libsqlite3-dev libyaml-cpp-dev libjemalloc-dev
     nodejs npm
     universal-ctags python3 clang-format
+    python3-networkx
 )
 # Extra packages a caller asks for (e.g. benchmark corpora): MU_EXTRA_PACKAGES="a b".
 read -r -a extra <<< "${MU_EXTRA_PACKAGES:-}"

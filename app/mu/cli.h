@@ -1,12 +1,15 @@
 #pragma once
 
+#include "model/graphtypes.h"
 #include "model/result.h"
 
+#include <QCommandLineOption>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 class QCommandLineParser;
 
@@ -15,13 +18,14 @@ class StoreReader;
 }
 
 /// The `mu` command line: one function per command, each returning the process exit code
-/// (SPEC §2: 0 success, 1 user error, 2 usage error).
+/// (SPEC §2: 0 success, 1 user error, 2 usage error, 5 contract violations).
 namespace mu::cli {
 
 enum ExitCode {
     kExitOk = 0,
     kExitUserError = 1,
-    kExitUsage = 2
+    kExitUsage = 2,
+    kExitViolations = 5
 };
 
 int runIndex(const QStringList& arguments);
@@ -29,6 +33,18 @@ int runStatus(const QStringList& arguments);
 int runShow(const QStringList& arguments);
 int runRead(const QStringList& arguments);
 int runSearch(const QStringList& arguments);
+// Graph operations (graphcommands.cpp).
+int runDeps(const QStringList& arguments);
+int runUsedBy(const QStringList& arguments);
+int runImpact(const QStringList& arguments);
+int runAncestors(const QStringList& arguments);
+int runCycles(const QStringList& arguments);
+int runPath(const QStringList& arguments);
+int runWhy(const QStringList& arguments);
+// MUQL (querycommands.cpp).
+int runQuery(const QStringList& arguments);
+// Architecture contracts (contractscommands.cpp).
+int runContracts(const QStringList& arguments);
 
 /// Parses `arguments` (the command name first) and handles --help; returns an exit code to stop
 /// with, or -1 to continue.
@@ -39,6 +55,14 @@ int parseOrExit(QCommandLineParser& parser, const QStringList& arguments, const 
 Result<QString> findProject(const QString& explicitDir);
 /// Opens the project's store read-only, with a user-facing error.
 Result<std::unique_ptr<store::StoreReader>> openProject(const QString& explicitDir, QString* root = nullptr);
+
+/// The options every project command shares: `--json` and `-C/--project DIR`.
+QCommandLineOption jsonOption();
+QCommandLineOption projectOption();
+
+/// Resolves NODE with SPEC §2's rules. On failure prints the error, then the candidates when the
+/// name was ambiguous, and returns nullopt.
+std::optional<Node> resolveNodeOrReport(const store::StoreReader& reader, const QString& text);
 
 /// One-line error with an optional hint on stderr; returns the exit code.
 int fail(const Error& error, const QString& hint = {}, int code = kExitUserError);

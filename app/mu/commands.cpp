@@ -38,25 +38,8 @@ QString countsLine(const QList<std::pair<QString, qint64>>& pairs)
     return parts.join(QStringLiteral(" · "));
 }
 
-const QCommandLineOption kJsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
-const QCommandLineOption kProjectOption({QStringLiteral("C"), QStringLiteral("project")},
-    QStringLiteral("Use the index of DIR instead of the nearest one above the working directory."),
-    QStringLiteral("DIR"));
-
-/// Resolves NODE with SPEC §2's rules. On failure prints the error, then the candidates when
-/// the name was ambiguous, and returns nullopt.
-std::optional<Node> resolveNodeOrReport(const store::StoreReader& reader, const QString& text)
-{
-    store::NodeResolver resolver(reader);
-    auto node = resolver.resolve(text);
-    if (node)
-        return *node;
-    fail(node.error(), node.error().code == u"not_found" ? QStringLiteral("try 'mu search %1'").arg(text) : QString());
-    for (const Node& candidate : resolver.candidates())
-        std::fprintf(stderr, "  %s  %s\n", qPrintable(candidate.id),
-            qPrintable(dim(candidate.filePath + u':' + QString::number(candidate.lineStart))));
-    return std::nullopt;
-}
+const QCommandLineOption kJsonOption = jsonOption();
+const QCommandLineOption kProjectOption = projectOption();
 
 /// Appends `.mu/` to DIR/.gitignore unless a line already ignores it (SPEC §11: only when asked).
 Status addToGitignore(const QString& dir)

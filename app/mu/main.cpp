@@ -23,6 +23,16 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("show"), {runShow, "A node's details and edges"}},
         {QStringLiteral("read"), {runRead, "A node's source lines"}},
         {QStringLiteral("search"), {runSearch, "Ranked search over names, paths and docstrings"}},
+        {QStringLiteral("deps"), {runDeps, "What a node depends on directly"}},
+        {QStringLiteral("usedby"), {runUsedBy, "What depends on a node directly"}},
+        {QStringLiteral("impact"), {runImpact, "Everything downstream that a change to a node may break"}},
+        {QStringLiteral("ancestors"), {runAncestors, "Everything a node depends on, transitively"}},
+        {QStringLiteral("cycles"), {runCycles, "Dependency cycles (strongly connected components)"}},
+        {QStringLiteral("path"), {runPath, "Shortest path(s) between two nodes, with edge types"}},
+        {QStringLiteral("why"), {runWhy, "Why A depends on B: the path between them"}},
+        {QStringLiteral("query"), {runQuery, "Run a MUQL query (alias: q; -i for an interactive shell)"}},
+        {QStringLiteral("q"), {runQuery, "Run a MUQL query (alias of query)"}},
+        {QStringLiteral("contracts"), {runContracts, "Architecture contracts: init a starter file, verify the graph"}},
     };
     return table;
 }

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "index/indexer.h"
+#include "store/noderesolver.h"
 #include "store/storereader.h"
 
 #include <QCommandLineParser>
@@ -144,6 +145,31 @@ void ProgressBar::update(int done, int total)
     std::fprintf(stderr, "\r%s [%s] %d/%d", qPrintable(m_label), qPrintable(bar), done, total);
     std::fflush(stderr);
     m_drawn = true;
+}
+
+QCommandLineOption jsonOption()
+{
+    return QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON (what the daemon answers)."));
+}
+
+QCommandLineOption projectOption()
+{
+    return QCommandLineOption({QStringLiteral("C"), QStringLiteral("project")},
+        QStringLiteral("Use the index of DIR instead of the nearest one above the working directory."),
+        QStringLiteral("DIR"));
+}
+
+std::optional<Node> resolveNodeOrReport(const store::StoreReader& reader, const QString& text)
+{
+    store::NodeResolver resolver(reader);
+    auto node = resolver.resolve(text);
+    if (node)
+        return *node;
+    fail(node.error(), node.error().code == u"not_found" ? QStringLiteral("try 'mu search %1'").arg(text) : QString());
+    for (const Node& candidate : resolver.candidates())
+        std::fprintf(stderr, "  %s  %s\n", qPrintable(candidate.id),
+            qPrintable(dim(candidate.filePath + u':' + QString::number(candidate.lineStart))));
+    return std::nullopt;
 }
 
 void ProgressBar::finish()
