@@ -49,4 +49,16 @@ void FileIndexBuilder::setLocation(Node& node, TSNode syntax)
     node.colEnd = static_cast<int>(end.column);
 }
 
+Reference FileIndexBuilder::referenceAt(Reference::Kind kind, const QString& sourceId, const QString& target, TSNode at)
+{
+    Reference ref;
+    ref.kind = kind;
+    ref.sourceId = sourceId;
+    ref.target = target;
+    const TSPoint point = ts_node_start_point(at);
+    ref.line = static_cast<int>(point.row) + 1;
+    ref.column = static_cast<int>(point.column);
+    return ref;
+}
+
 } // namespace mu::parse

@@ -44,6 +44,8 @@ public:
     Node* find(const QString& id);
 
     static void setLocation(Node& node, TSNode syntax);
+    /// A reference of `kind` from `sourceId` to `target`, located at the start of `at`.
+    static Reference referenceAt(Reference::Kind kind, const QString& sourceId, const QString& target, TSNode at);
 
 private:
     FileIndex& m_out;

@@ -372,14 +372,7 @@ private:
 
     Reference reference(Reference::Kind kind, const QString& sourceId, const QString& target, TSNode at) const
     {
-        Reference ref;
-        ref.kind = kind;
-        ref.sourceId = sourceId;
-        ref.target = target;
-        const TSPoint point = ts_node_start_point(at);
-        ref.line = static_cast<int>(point.row) + 1;
-        ref.column = static_cast<int>(point.column);
-        return ref;
+        return FileIndexBuilder::referenceAt(kind, sourceId, target, at);
     }
 
     TSNode m_root;

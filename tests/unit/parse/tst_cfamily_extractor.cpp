@@ -2,22 +2,13 @@
 // C) and tests/fixtures/cpp (parsed as C++, headers included) is parsed and its FileIndex, rendered
 // as text, must equal the sibling .expected file (same base name) line for line.
 //
-// Expectation format (one entity per block, fields separated by " | "):
-//   status: ok                       or  status: partial | <first error>
-//   node <id>
-//     <type> | <kind> | <name> | <qualified name> | <line:col-line:col> | complexity <n>
-//     signature: <one line>          (only when non-empty)
-//     docstring: <first paragraph>   (only when non-empty)
-//     properties: <compact JSON, keys sorted>   (only when non-empty)
-//   edge <type> <source> -> <target> @<line>
-//   ref <kind> <sourceId> -> "<target>" [| receiver <r>] [| type <t>] @<line>:<col> [<details JSON>]
-//   namespaces: <dotted, comma-separated>   (only when non-empty)
-// References are listed in source order (line, column), not in the order they were found.
+// The expectation format is described in extractortest.h.
 //
 // MU_UPDATE_EXPECTED=1 rewrites the .expected files from the current output (review the diff!).
 // MU_C_CORPUS=<dir> / MU_CPP_CORPUS=<dir> run corpusSmoke over a real code base (Linux kernel/,
 // /usr/include/x86_64-linux-gnu/qt6).
 
+#include "extractortest.h"
 #include "model/fileindex.h"
 #include "model/graphtypes.h"
 #include "parse/cfamily/cfamilyextractor.h"
@@ -36,6 +27,7 @@
 #include <vector>
 
 using namespace mu;
+using namespace mu::testing;
 using namespace mu::parse;
 
 namespace {
@@ -62,134 +54,11 @@ FileIndex parseAs(const QString& relPath, const QByteArray& bytes, QStringView l
     return parser.parse(relPath, bytes, *language);
 }
 
-QString json(const QJsonObject& object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-QStringList render(const FileIndex& index)
-{
-    QStringList lines;
-    lines << (index.status == ParseStatus::Ok
-            ? QStringLiteral("status: ok")
-            : QStringLiteral("status: %1 | %2").arg(toString(index.status).toLower(), index.error));
-    for (const Node& node : index.nodes) {
-        lines << QStringLiteral("node ") + node.id;
-        lines << QStringLiteral("  %1 | %2 | %3 | %4 | %5:%6-%7:%8 | complexity %9")
-                     .arg(toString(node.type), node.kind, node.name, node.qualifiedName)
-                     .arg(node.lineStart)
-                     .arg(node.colStart)
-                     .arg(node.lineEnd)
-                     .arg(node.colEnd)
-                     .arg(node.complexity);
-        if (node.filePath != index.path)
-            lines << QStringLiteral("  file: ") + node.filePath;
-        if (!node.signature.isEmpty())
-            lines << QStringLiteral("  signature: ") + node.signature;
-        if (!node.docstring.isEmpty())
-            lines << QStringLiteral("  docstring: ") + node.docstring;
-        if (!node.properties.isEmpty())
-            lines << QStringLiteral("  properties: ") + json(node.properties);
-    }
-    for (const Edge& edge : index.edges) {
-        QString line = QStringLiteral("edge %1 %2 -> %3 @%4")
-                           .arg(toString(edge.type), edge.sourceId, edge.targetId)
-                           .arg(edge.line);
-        if (edge.filePath != index.path)
-            line += QStringLiteral(" file ") + edge.filePath;
-        if (!edge.properties.isEmpty())
-            line += u' ' + json(edge.properties);
-        lines << line;
-    }
-    QList<Reference> references = index.references;
-    std::stable_sort(references.begin(), references.end(), [](const Reference& a, const Reference& b) {
-        if (a.line != b.line)
-            return a.line < b.line;
-        return a.column < b.column;
-    });
-    for (const Reference& ref : references) {
-        QString line = QStringLiteral("ref %1 %2 -> \"%3\"").arg(toString(ref.kind), ref.sourceId, ref.target);
-        if (!ref.receiver.isEmpty())
-            line += QStringLiteral(" | receiver ") + ref.receiver;
-        if (!ref.receiverType.isEmpty())
-            line += QStringLiteral(" | type ") + ref.receiverType;
-        line += QStringLiteral(" @%1:%2").arg(ref.line).arg(ref.column);
-        if (!ref.details.isEmpty())
-            line += u' ' + json(ref.details);
-        lines << line;
-    }
-    if (!index.namespaces.isEmpty())
-        lines << QStringLiteral("namespaces: ") + index.namespaces.join(QStringLiteral(", "));
-    return lines;
-}
-
-/// A line diff (LCS) of expected against actual, with two lines of context around changes.
-QString diff(const QStringList& expected, const QStringList& actual)
-{
-    const qsizetype n = expected.size();
-    const qsizetype m = actual.size();
-    std::vector<std::vector<int>> lcs(static_cast<size_t>(n + 1), std::vector<int>(static_cast<size_t>(m + 1), 0));
-    for (qsizetype i = n - 1; i >= 0; --i) {
-        for (qsizetype j = m - 1; j >= 0; --j) {
-            const auto si = static_cast<size_t>(i);
-            const auto sj = static_cast<size_t>(j);
-            lcs[si][sj]
-                = expected[i] == actual[j] ? lcs[si + 1][sj + 1] + 1 : std::max(lcs[si + 1][sj], lcs[si][sj + 1]);
-        }
-    }
-    struct Line {
-        QChar mark;
-        QString text;
-    };
-    std::vector<Line> lines;
-    qsizetype i = 0;
-    qsizetype j = 0;
-    while (i < n || j < m) {
-        const auto si = static_cast<size_t>(i);
-        const auto sj = static_cast<size_t>(j);
-        if (i < n && j < m && expected[i] == actual[j]) {
-            lines.push_back({u' ', expected[i++]});
-            ++j;
-        } else if (j < m && (i == n || lcs[si][sj + 1] >= lcs[si + 1][sj])) {
-            lines.push_back({u'+', actual[j++]});
-        } else {
-            lines.push_back({u'-', expected[i++]});
-        }
-    }
-    QString out = QStringLiteral("--- expected\n+++ actual\n");
-    const qsizetype count = static_cast<qsizetype>(lines.size());
-    for (qsizetype k = 0; k < count; ++k) {
-        bool near = false;
-        for (qsizetype d = std::max<qsizetype>(0, k - 2); d <= std::min(count - 1, k + 2); ++d)
-            near = near || lines[static_cast<size_t>(d)].mark != u' ';
-        if (near)
-            out += lines[static_cast<size_t>(k)].mark + u' ' + lines[static_cast<size_t>(k)].text + u'\n';
-    }
-    return out;
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
-
 const Node* findNamed(const FileIndex& index, const QString& name)
 {
     const auto found
         = std::find_if(index.nodes.begin(), index.nodes.end(), [&](const Node& node) { return node.name == name; });
     return found == index.nodes.end() ? nullptr : &*found;
-}
-
-const Node* findNode(const FileIndex& index, const QString& id)
-{
-    for (const Node& node : index.nodes) {
-        if (node.id == id)
-            return &node;
-    }
-    return nullptr;
 }
 
 const Reference* findReference(const FileIndex& index, Reference::Kind kind, const QString& target)
@@ -243,28 +112,9 @@ void TestCFamilyExtractor::fixtures_data()
 void TestCFamilyExtractor::fixtures()
 {
     QFETCH(QString, relPath);
-    const QString sourcePath = QStringLiteral(MU_FIXTURES_DIR "/") + relPath;
-    const QString expectedPath = sourcePath.left(sourcePath.lastIndexOf(u'.')) + QStringLiteral(".expected");
     // Ids carry the path inside the dialect folder, as they would inside a project.
-    const QString idPath = relPath.section(u'/', 1);
-    FileParser parser;
-    const FileIndex index = parser.parse(idPath, readFile(sourcePath), languageFor(relPath));
-    const QStringList actual = render(index);
-
-    if (qEnvironmentVariableIntValue("MU_UPDATE_EXPECTED") == 1) {
-        QFile file(expectedPath);
-        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        file.write((actual.join(u'\n') + u'\n').toUtf8());
-        QSKIP("expectation rewritten; review it before committing");
-    }
-
-    const QByteArray expectedBytes = readFile(expectedPath);
-    QVERIFY2(!expectedBytes.isEmpty(), qPrintable(QStringLiteral("missing ") + expectedPath));
-    QStringList expected = QString::fromUtf8(expectedBytes).split(u'\n');
-    while (!expected.isEmpty() && expected.last().isEmpty())
-        expected.removeLast();
-    if (expected != actual)
-        QFAIL(qPrintable(QStringLiteral("%1 differs:\n%2").arg(relPath, diff(expected, actual))));
+    verifyFixture(QStringLiteral(MU_FIXTURES_DIR "/") + relPath.section(u'/', 0, 0), relPath.section(u'/', 1),
+        languageFor(relPath).id);
 }
 
 void TestCFamilyExtractor::destructorAndOperatorIds()
