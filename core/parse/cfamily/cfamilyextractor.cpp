@@ -240,6 +240,10 @@ constexpr const char* kBlankCalls[] = {
     "Q_DECLARE_WEAKLY_ORDERED", "QT_WARNING_DISABLE_GCC", "QT_WARNING_DISABLE_CLANG", "QT_WARNING_DISABLE_MSVC",
     "QT_WARNING_DISABLE_INTEL", "QT_WARNING_DISABLE_DEPRECATED", "Q_ATTRIBUTE_FORMAT_PRINTF",
     "QT_MOVE_ASSIGNMENT_OPERATOR_IMPL_VIA_PURE_SWAP", "QT_MOVE_ASSIGNMENT_OPERATOR_IMPL_VIA_MOVE_AND_SWAP",
+    // declarations at file scope written without a `;`
+    "Q_LOGGING_CATEGORY", "Q_DECLARE_LOGGING_CATEGORY", "Q_DECLARE_METATYPE", "Q_DECLARE_TYPEINFO",
+    "Q_DECLARE_INTERFACE", "Q_DECLARE_OPERATORS_FOR_FLAGS", "Q_GLOBAL_STATIC", "Q_IMPORT_PLUGIN", "QTEST_MAIN",
+    "QTEST_GUILESS_MAIN", "QTEST_APPLESS_MAIN",
     // Linux
     "__printf", "__scanf", "__acquires", "__releases", "__must_hold", "__aligned", "__section", "__alloc_size",
     "__counted_by", "__cond_acquires"};
@@ -752,6 +756,18 @@ void blankAnnotationMacros(QByteArray& bytes)
         } else if (lexer.isPunct(token, ')') && !attributeParentheses.empty()) {
             closesParameters = !attributeParentheses.back();
             attributeParentheses.pop_back();
+        }
+        if (lexer.isPunct(token, '=') && !attributeParentheses.empty() && !attributeParentheses.back()) {
+            // `const QString& hint = {}`: tree-sitter-cpp 0.23 has no braced default argument, so
+            // the default goes (the parameter keeps its type and name).
+            Lexer probe = lexer;
+            const Lexer::Token open = probe.next();
+            const Lexer::Token close = probe.isPunct(open, '{') ? probe.next() : open;
+            const Lexer::Token after = probe.peek();
+            if (probe.isPunct(close, '}') && (probe.isPunct(after, ',') || probe.isPunct(after, ')'))) {
+                out.blank(token.begin, close.end);
+                lexer = probe;
+            }
         }
         previousWord = token.kind == Lexer::Kind::Word ? lexer.view(token) : QByteArrayView();
         const bool trailing = std::exchange(afterDeclarator, closesParameters);
