@@ -4,6 +4,8 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace mu::query {
 
 namespace {
@@ -278,7 +280,15 @@ SqlPlan planSelect(const SelectStatement& select, int defaultLimit)
         out.text(QStringLiteral(" HAVING "));
         out.condition(*select.having);
     }
-    if (!select.orderBy.isEmpty()) {
+    // Rows come out in one order even where the query leaves it open (no ORDER BY, or ties): left
+    // to SQLite, it would follow whichever index the planner picks. Plain rows break ties by
+    // storage order, groups by their keys.
+    const bool aggregated = !select.groupBy.isEmpty()
+        || std::any_of(select.fields.cbegin(), select.fields.cend(),
+            [](const SelectField& field) { return field.operand.aggregate != Aggregate::None; });
+    const bool rowOrder = !aggregated && !select.distinct;
+    const bool groupOrder = !select.groupBy.isEmpty();
+    if (!select.orderBy.isEmpty() || rowOrder || groupOrder) {
         out.text(QStringLiteral(" ORDER BY "));
         for (qsizetype i = 0; i < select.orderBy.size(); ++i) {
             if (i > 0)
@@ -286,6 +296,20 @@ SqlPlan planSelect(const SelectStatement& select, int defaultLimit)
             out.operand(select.orderBy[i].operand);
             if (select.orderBy[i].descending)
                 out.text(QStringLiteral(" DESC"));
+        }
+        if (rowOrder) {
+            out.text(select.orderBy.isEmpty() ? QStringLiteral("rowid") : QStringLiteral(", rowid"));
+        } else if (groupOrder) {
+            bool first = select.orderBy.isEmpty();
+            for (const Operand& key : select.groupBy) {
+                const bool ordered = std::any_of(select.orderBy.cbegin(), select.orderBy.cend(),
+                    [&](const OrderItem& item) { return item.operand.label() == key.label(); });
+                if (ordered)
+                    continue;
+                out.text(first ? QString() : QStringLiteral(", "));
+                out.operand(key);
+                first = false;
+            }
         }
     }
     out.text(QStringLiteral(" LIMIT "));
