@@ -25,6 +25,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <thread>
 #include <vector>
 
 namespace mu::testing {
@@ -197,6 +198,29 @@ inline void verifyFixture(const QString& dir, const QString& relPath, QStringVie
         expected.removeLast();
     if (expected != actual)
         QFAIL(qPrintable(QStringLiteral("%1 differs:\n%2").arg(relPath, diff(expected, actual))));
+}
+
+/// Parses `source` as `relPath` on 4 threads, 20 times each: every thread's result must render
+/// exactly like a single-threaded parse (extractors are stateless and shared by the pool).
+inline void verifySameOnEveryThread(const QString& relPath, const QByteArray& source, QStringView languageId)
+{
+    QVERIFY(!source.isEmpty());
+    const parse::Language& lang = language(languageId);
+    const QStringList reference = render(parse::FileParser().parse(relPath, source, lang));
+    std::vector<QStringList> results(4);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < results.size(); ++t) {
+        threads.emplace_back([&, t] {
+            QStringList last;
+            for (int i = 0; i < 20; ++i)
+                last = render(parse::FileParser::forCurrentThread().parse(relPath, source, lang));
+            results[t] = last;
+        });
+    }
+    for (std::thread& thread : threads)
+        thread.join();
+    for (const QStringList& result : results)
+        QCOMPARE(result, reference);
 }
 
 } // namespace mu::testing

@@ -418,23 +418,7 @@ void TestCFamilyExtractor::longMethodChainsStayLinear()
 void TestCFamilyExtractor::sharedAcrossThreads()
 {
     const QString relPath = QStringLiteral("cpp/shapes.cpp");
-    const QByteArray source = readFile(QStringLiteral(MU_FIXTURES_DIR "/") + relPath);
-    QVERIFY(!source.isEmpty());
-    const QStringList reference = render(parseAs(relPath, source, u"cpp"));
-    std::vector<QStringList> results(4);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < results.size(); ++t) {
-        threads.emplace_back([&, t] {
-            QStringList last;
-            for (int i = 0; i < 20; ++i)
-                last = render(FileParser::forCurrentThread().parse(relPath, source, languageFor(relPath)));
-            results[t] = last;
-        });
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    for (const QStringList& result : results)
-        QCOMPARE(result, reference);
+    verifySameOnEveryThread(relPath, readFile(QStringLiteral(MU_FIXTURES_DIR "/") + relPath), u"cpp");
 }
 
 void TestCFamilyExtractor::corpusSmoke_data()

@@ -206,24 +206,8 @@ void TestCSharpExtractor::longMethodChainsStayLinear()
 
 void TestCSharpExtractor::sharedAcrossThreads()
 {
-    const QByteArray source = readFile(fixturesDir() + QStringLiteral("/Shop/OrderService.cs"));
-    QVERIFY(!source.isEmpty());
-    const QStringList reference = render(parseCSharp(QStringLiteral("OrderService.cs"), source));
-    std::vector<QStringList> results(4);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < results.size(); ++t) {
-        threads.emplace_back([&, t] {
-            QStringList last;
-            for (int i = 0; i < 20; ++i)
-                last
-                    = render(FileParser::forCurrentThread().parse(QStringLiteral("OrderService.cs"), source, csharp()));
-            results[t] = last;
-        });
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    for (const QStringList& result : results)
-        QCOMPARE(result, reference);
+    verifySameOnEveryThread(QStringLiteral("OrderService.cs"),
+        readFile(fixturesDir() + QStringLiteral("/Shop/OrderService.cs")), u"csharp");
 }
 
 void TestCSharpExtractor::corpusSmoke()

@@ -171,23 +171,7 @@ void TestGoExtractor::longMethodChainsStayLinear()
 
 void TestGoExtractor::sharedAcrossThreads()
 {
-    const QByteArray source = readFile(fixturesDir() + QStringLiteral("/server.go"));
-    QVERIFY(!source.isEmpty());
-    const QStringList reference = render(parseGo(QStringLiteral("server.go"), source));
-    std::vector<QStringList> results(4);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < results.size(); ++t) {
-        threads.emplace_back([&, t] {
-            QStringList last;
-            for (int i = 0; i < 20; ++i)
-                last = render(FileParser::forCurrentThread().parse(QStringLiteral("server.go"), source, go()));
-            results[t] = last;
-        });
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    for (const QStringList& result : results)
-        QCOMPARE(result, reference);
+    verifySameOnEveryThread(QStringLiteral("server.go"), readFile(fixturesDir() + QStringLiteral("/server.go")), u"go");
 }
 
 void TestGoExtractor::corpusSmoke()

@@ -187,24 +187,8 @@ void TestJavaExtractor::longMethodChainsStayLinear()
 
 void TestJavaExtractor::sharedAcrossThreads()
 {
-    const QByteArray source = readFile(fixturesDir() + QStringLiteral("/com/acme/shop/OrderService.java"));
-    QVERIFY(!source.isEmpty());
-    const QStringList reference = render(parseJava(QStringLiteral("OrderService.java"), source));
-    std::vector<QStringList> results(4);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < results.size(); ++t) {
-        threads.emplace_back([&, t] {
-            QStringList last;
-            for (int i = 0; i < 20; ++i)
-                last
-                    = render(FileParser::forCurrentThread().parse(QStringLiteral("OrderService.java"), source, java()));
-            results[t] = last;
-        });
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    for (const QStringList& result : results)
-        QCOMPARE(result, reference);
+    verifySameOnEveryThread(QStringLiteral("OrderService.java"),
+        readFile(fixturesDir() + QStringLiteral("/com/acme/shop/OrderService.java")), u"java");
 }
 
 void TestJavaExtractor::corpusSmoke()

@@ -126,23 +126,8 @@ void TestPythonExtractor::longMethodChainsStayLinear()
 
 void TestPythonExtractor::sharedAcrossThreads()
 {
-    const QByteArray source = readFile(fixturesDir() + QStringLiteral("/service.py"));
-    QVERIFY(!source.isEmpty());
-    const QStringList reference = render(parsePython(QStringLiteral("service.py"), source));
-    std::vector<QStringList> results(4);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < results.size(); ++t) {
-        threads.emplace_back([&, t] {
-            QStringList last;
-            for (int i = 0; i < 20; ++i)
-                last = render(FileParser::forCurrentThread().parse(QStringLiteral("service.py"), source, python()));
-            results[t] = last;
-        });
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    for (const QStringList& result : results)
-        QCOMPARE(result, reference);
+    verifySameOnEveryThread(
+        QStringLiteral("service.py"), readFile(fixturesDir() + QStringLiteral("/service.py")), u"python");
 }
 
 void TestPythonExtractor::corpusSmoke()

@@ -223,23 +223,8 @@ void TestRustExtractor::longMethodChainsStayLinear()
 
 void TestRustExtractor::sharedAcrossThreads()
 {
-    const QByteArray source = readFile(fixturesDir() + QStringLiteral("/shapes.rs"));
-    QVERIFY(!source.isEmpty());
-    const QStringList reference = render(parseRust(QStringLiteral("shapes.rs"), source));
-    std::vector<QStringList> results(4);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < results.size(); ++t) {
-        threads.emplace_back([&, t] {
-            QStringList last;
-            for (int i = 0; i < 20; ++i)
-                last = render(FileParser::forCurrentThread().parse(QStringLiteral("shapes.rs"), source, rust()));
-            results[t] = last;
-        });
-    }
-    for (std::thread& thread : threads)
-        thread.join();
-    for (const QStringList& result : results)
-        QCOMPARE(result, reference);
+    verifySameOnEveryThread(
+        QStringLiteral("shapes.rs"), readFile(fixturesDir() + QStringLiteral("/shapes.rs")), u"rust");
 }
 
 void TestRustExtractor::corpusSmoke()
