@@ -3,6 +3,7 @@
 #include "model/nodeid.h"
 #include "parse/complexity.h"
 #include "parse/symbolmap.h"
+#include "parse/syntaxtext.h"
 #include "parse/treewalk.h"
 
 #include <QHash>
@@ -992,20 +993,7 @@ QString GoWalk::signature(TSNode node, TSNode stop) const
 {
     // The declaration's text up to `stop` (its body or type), comments dropped.
     const uint32_t end = ts_node_is_null(stop) ? ts_node_end_byte(node) : ts_node_start_byte(stop);
-    QString text;
-    uint32_t position = ts_node_start_byte(node);
-    walkTree(node, [&](TSNode child) {
-        if (ts_node_start_byte(child) >= end)
-            return false;
-        if (m_sym(child) == Sym::Comment) {
-            text += m_source.slice(position, ts_node_start_byte(child)) + u' ';
-            position = ts_node_end_byte(child);
-            return false;
-        }
-        return true;
-    });
-    text += m_source.slice(position, std::max(position, end));
-    return text.simplified();
+    return textWithout(m_source, node, end, [this](TSNode child) { return m_sym(child) == Sym::Comment; });
 }
 
 QString GoWalk::clean(TSNode node) const

@@ -2,6 +2,7 @@
 
 #include "parse/complexity.h"
 #include "parse/symbolmap.h"
+#include "parse/syntaxtext.h"
 #include "parse/treewalk.h"
 
 #include <QHash>
@@ -1397,21 +1398,10 @@ QString RustWalk::signature(TSNode node, TSNode stop) const
 {
     // The item's text up to `stop` (its body), comments and attributes dropped.
     const uint32_t end = ts_node_is_null(stop) ? ts_node_end_byte(node) : ts_node_start_byte(stop);
-    QString result;
-    uint32_t position = ts_node_start_byte(node);
-    walkTree(node, [&](TSNode child) {
-        if (ts_node_start_byte(child) >= end)
-            return false;
+    return textWithout(m_source, node, end, [this](TSNode child) {
         const Sym sym = m_sym(child);
-        if (sym == Sym::LineComment || sym == Sym::BlockComment || sym == Sym::AttributeItem) {
-            result += m_source.slice(position, ts_node_start_byte(child)) + u' ';
-            position = ts_node_end_byte(child);
-            return false;
-        }
-        return true;
+        return sym == Sym::LineComment || sym == Sym::BlockComment || sym == Sym::AttributeItem;
     });
-    result += m_source.slice(position, std::max(position, end));
-    return result.simplified();
 }
 
 QString RustWalk::clean(TSNode node) const
