@@ -231,6 +231,22 @@ QString SqlPlan::explain() const
     return text;
 }
 
+namespace {
+
+/// The columns that identify a row of a table, the tie-break that makes a query's order total.
+/// Not rowid: rowids follow the order files finished parsing in, which differs from run to run.
+QStringList naturalKey(const TableInfo& table)
+{
+    if (table.sqlTable == u"files")
+        return {QStringLiteral("path")};
+    if (table.sqlTable == u"edges")
+        return {
+            QStringLiteral("source_id"), QStringLiteral("target_id"), QStringLiteral("type"), QStringLiteral("line")};
+    return {QStringLiteral("id")};
+}
+
+} // namespace
+
 SqlPlan planSelect(const SelectStatement& select, int defaultLimit)
 {
     SqlPlan plan;
@@ -282,7 +298,7 @@ SqlPlan planSelect(const SelectStatement& select, int defaultLimit)
     }
     // Rows come out in one order even where the query leaves it open (no ORDER BY, or ties): left
     // to SQLite, it would follow whichever index the planner picks. Plain rows break ties by
-    // storage order, groups by their keys.
+    // their table's natural key, groups by their keys.
     const bool aggregated = !select.groupBy.isEmpty()
         || std::any_of(select.fields.cbegin(), select.fields.cend(),
             [](const SelectField& field) { return field.operand.aggregate != Aggregate::None; });
@@ -298,7 +314,15 @@ SqlPlan planSelect(const SelectStatement& select, int defaultLimit)
                 out.text(QStringLiteral(" DESC"));
         }
         if (rowOrder) {
-            out.text(select.orderBy.isEmpty() ? QStringLiteral("rowid") : QStringLiteral(", rowid"));
+            bool first = select.orderBy.isEmpty();
+            for (const QString& key : naturalKey(table)) {
+                const bool ordered = std::any_of(select.orderBy.cbegin(), select.orderBy.cend(),
+                    [&](const OrderItem& item) { return item.operand.label() == key; });
+                if (ordered)
+                    continue;
+                out.text(first ? key : QStringLiteral(", ") + key); // catalog constants
+                first = false;
+            }
         } else if (groupOrder) {
             bool first = select.orderBy.isEmpty();
             for (const Operand& key : select.groupBy) {

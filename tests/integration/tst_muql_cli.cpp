@@ -147,7 +147,7 @@ void TestMuqlCli::explain()
     QCOMPARE(run.out,
         QStringLiteral(
             "sql: SELECT id AS c0, name AS c1, file_path AS c2, line_start AS c3, complexity AS c4 FROM nodes "
-            "WHERE type = 'function' AND instr(lower(name), lower(?)) > 0 ORDER BY rowid LIMIT ?\n  ?1 = 'x'\n  ?2 = "
+            "WHERE type = 'function' AND instr(lower(name), lower(?)) > 0 ORDER BY id LIMIT ?\n  ?1 = 'x'\n  ?2 = "
             "5\n"));
 }
 

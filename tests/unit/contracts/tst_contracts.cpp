@@ -139,9 +139,9 @@ void TestContracts::everyRule_data()
     row("Unrouted handlers exist", {"passed 1"});
     row("Three service classes",
         {"failed 4", "src/services/base.py:1 cls:src/services/base.py:BaseService name=BaseService",
-            "src/services/users.py:4 cls:src/services/users.py:UserService name=UserService",
             "src/services/users.py:9 cls:src/services/users.py:AccountManager name=AccountManager",
-            "src/services/users.py:14 cls:src/services/users.py:AuditService name=AuditService"});
+            "src/services/users.py:14 cls:src/services/users.py:AuditService name=AuditService",
+            "src/services/users.py:4 cls:src/services/users.py:UserService name=UserService"});
     row("At least two modules", {"passed 15"});
     row("Services end in Service",
         {"failed 1",

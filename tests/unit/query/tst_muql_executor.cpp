@@ -348,7 +348,7 @@ void TestMuqlExecutor::explainShowsParameters()
     auto plan = m_engine->explain(QStringLiteral("SELECT id FROM fn WHERE name = 'x''; DROP TABLE nodes; --'"));
     QVERIFY(plan);
     QCOMPARE(*plan,
-        QStringLiteral("sql: SELECT id AS c0 FROM nodes WHERE type = 'function' AND name = ? ORDER BY rowid LIMIT ?\n"
+        QStringLiteral("sql: SELECT id AS c0 FROM nodes WHERE type = 'function' AND name = ? ORDER BY id LIMIT ?\n"
                        "  ?1 = 'x''; DROP TABLE nodes; --'\n  ?2 = 1001\n"));
     auto graphPlan = m_engine->explain(QStringLiteral("callers classify d2"));
     QVERIFY(graphPlan);

@@ -166,13 +166,13 @@ void TestMuqlParser::selects_data()
     };
     row("SELECT * FROM functions",
         "SELECT id, type, kind, name, qualified_name, file_path, line_start, line_end, complexity, signature, "
-        "docstring FROM nodes WHERE type = 'function' ORDER BY rowid LIMIT ? | 1001");
+        "docstring FROM nodes WHERE type = 'function' ORDER BY id LIMIT ? | 1001");
     row("select * from FILES limit 3",
-        "SELECT path, language, size, line_count, parse_status, error, encoding, revision FROM files ORDER BY rowid "
+        "SELECT path, language, size, line_count, parse_status, error, encoding, revision FROM files ORDER BY path "
         "LIMIT ? | 3");
     row("SELECT name, complexity AS c FROM fn WHERE complexity > 10 AND name ~ 'parse' ORDER BY c DESC LIMIT 20",
         "SELECT name AS c0, complexity AS c1 FROM nodes WHERE type = 'function' AND (complexity > ? AND "
-        "instr(lower(name), lower(?)) > 0) ORDER BY c1 DESC, rowid LIMIT ? | 10 | parse | 20");
+        "instr(lower(name), lower(?)) > 0) ORDER BY c1 DESC, id LIMIT ? | 10 | parse | 20");
     row("SELECT kind, COUNT(*) AS n, AVG(complexity), MIN(line_start), MAX(line_end), SUM(complexity), "
         "COUNT(DISTINCT file_path) FROM nodes GROUP BY kind HAVING n > 2 AND MAX(complexity) >= 1 ORDER BY n DESC, "
         "kind",
@@ -184,42 +184,43 @@ void TestMuqlParser::selects_data()
         "LIMIT ? | struct | enum | 1001");
     row("SELECT id FROM mod WHERE kind NOT IN ('package') AND docstring IS NOT NULL",
         "SELECT id AS c0 FROM nodes WHERE type = 'module' AND (kind NOT IN (?) AND docstring IS NOT NULL) ORDER BY "
-        "rowid LIMIT ? | package | 1001");
+        "id LIMIT ? | package | 1001");
     row("SELECT id, properties.decorators FROM functions WHERE properties.decorators CONTAINS 'property'",
         "SELECT id AS c0, properties -> ? AS c1 FROM nodes WHERE type = 'function' AND EXISTS (SELECT 1 FROM "
-        "json_each(properties, ?) WHERE instr(value, ?) > 0) ORDER BY rowid LIMIT ? | $.\"decorators\" | "
+        "json_each(properties, ?) WHERE instr(value, ?) > 0) ORDER BY id LIMIT ? | $.\"decorators\" | "
         "$.\"decorators\" | property | 1001");
     row("SELECT id FROM functions WHERE properties.is_async = true AND properties.a.b != 'x'",
         "SELECT id AS c0 FROM nodes WHERE type = 'function' AND (json_extract(properties, ?) = ? AND "
-        "json_extract(properties, ?) <> ?) ORDER BY rowid LIMIT ? | $.\"is_async\" | 1 | $.\"a\".\"b\" | x | 1001");
+        "json_extract(properties, ?) <> ?) ORDER BY id LIMIT ? | $.\"is_async\" | 1 | $.\"a\".\"b\" | x | 1001");
     row("SELECT id FROM functions WHERE signature CONTAINS 'async' AND name NOT CONTAINS 'x'",
         "SELECT id AS c0 FROM nodes WHERE type = 'function' AND (coalesce(instr(signature, ?), 0) > 0 AND NOT "
-        "coalesce(instr(name, ?), 0) > 0) ORDER BY rowid LIMIT ? | async | x | 1001");
+        "coalesce(instr(name, ?), 0) > 0) ORDER BY id LIMIT ? | async | x | 1001");
     row("SELECT id FROM functions WHERE name MATCHES '^test_\\d+$' AND file_path LIKE 'src/%' AND name NOT LIKE '_%'",
         "SELECT id AS c0 FROM nodes WHERE type = 'function' AND (name REGEXP ? AND file_path LIKE ? AND name NOT LIKE "
-        "?) ORDER BY rowid LIMIT ? | ^test_\\d+$ | src/% | _% | 1001");
+        "?) ORDER BY id LIMIT ? | ^test_\\d+$ | src/% | _% | 1001");
     row("SELECT source_id, line FROM edges WHERE type = \"calls\" AND line >= -1 OR line < 2.5 -- c",
-        "SELECT source_id AS c0, line AS c1 FROM edges WHERE ((type = ? AND line >= ?) OR line < ?) ORDER BY rowid "
-        "LIMIT ? | calls | -1 | 2.5 | 1001");
+        "SELECT source_id AS c0, line AS c1 FROM edges WHERE ((type = ? AND line >= ?) OR line < ?) ORDER BY "
+        "source_id, "
+        "target_id, type, line LIMIT ? | calls | -1 | 2.5 | 1001");
     row("SELECT path FROM files WHERE parse_status <> 'ok' ORDER BY size DESC, path ASC LIMIT 0",
-        "SELECT path AS c0 FROM files WHERE parse_status <> ? ORDER BY size DESC, path, rowid LIMIT ? | ok | 0");
+        "SELECT path AS c0 FROM files WHERE parse_status <> ? ORDER BY size DESC, path LIMIT ? | ok | 0");
     row("SELECT file_path, COUNT(*) FROM fn GROUP BY file_path ORDER BY COUNT(*) DESC LIMIT 10000",
         "SELECT file_path AS c0, COUNT(*) AS c1 FROM nodes WHERE type = 'function' GROUP BY file_path ORDER BY "
         "COUNT(*) DESC, file_path LIMIT ? | 10000");
     row("SELECT Name AS \"the name\" FROM Functions ORDER BY \"the name\"", "");
     row("fn c>20 sort c- 10",
         "SELECT id AS c0, name AS c1, file_path AS c2, line_start AS c3, complexity AS c4 FROM nodes WHERE type = "
-        "'function' AND complexity > ? ORDER BY complexity DESC, rowid LIMIT ? | 20 | 10");
+        "'function' AND complexity > ? ORDER BY complexity DESC, id LIMIT ? | 20 | 10");
     row("cls n~'Service' f~'src/' sort n",
         "SELECT id AS c0, name AS c1, file_path AS c2, line_start AS c3 FROM nodes WHERE type = 'class' AND "
-        "(instr(lower(name), lower(?)) > 0 AND instr(lower(file_path), lower(?)) > 0) ORDER BY name, rowid LIMIT ? | "
+        "(instr(lower(name), lower(?)) > 0 AND instr(lower(file_path), lower(?)) > 0) ORDER BY name, id LIMIT ? | "
         "Service | src/ | 1001");
     row("mod",
         "SELECT id AS c0, name AS c1, file_path AS c2, line_start AS c3 FROM nodes WHERE type = 'module' ORDER BY "
-        "rowid LIMIT ? | 1001");
+        "id LIMIT ? | 1001");
     row("fn k='method' l>=10 5",
         "SELECT id AS c0, name AS c1, file_path AS c2, line_start AS c3, complexity AS c4 FROM nodes WHERE type = "
-        "'function' AND (kind = ? AND line_start >= ?) ORDER BY rowid LIMIT ? | method | 10 | 5");
+        "'function' AND (kind = ? AND line_start >= ?) ORDER BY id LIMIT ? | method | 10 | 5");
 }
 
 void TestMuqlParser::selects()
