@@ -17,6 +17,7 @@
 #include <QThreadPool>
 #include <QWaitCondition>
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 
@@ -187,6 +188,43 @@ Indexer::Indexer(QString projectRoot, IndexOptions options)
         m_root = projectRoot; // missing: run() reports it
 }
 
+Result<ScanResult> Indexer::scan(const QHash<QString, store::FileRecord>& known) const
+{
+    if (m_options.paths.isEmpty() && m_options.directories.isEmpty())
+        return Scanner(m_root, m_options.scan).scan();
+
+    // A partial update: the rescanned subtrees and the named files replace what the store knows
+    // about them; every other known file stands as recorded.
+    const Scanner scanner(m_root, m_options.scan);
+    auto subtrees = scanner.scan(m_options.directories);
+    if (!subtrees)
+        return subtrees.error();
+    const auto covered = [this](const QString& path) {
+        return std::any_of(m_options.directories.cbegin(), m_options.directories.cend(),
+            [&](const QString& dir) { return dir.isEmpty() || path.startsWith(dir + u'/'); });
+    };
+    const QSet<QString> named(m_options.paths.cbegin(), m_options.paths.cend());
+    ScanResult result;
+    result.warnings = subtrees->warnings;
+    result.files = std::move(subtrees->files);
+    for (auto it = known.constBegin(); it != known.constEnd(); ++it) {
+        if (!named.contains(it.key()) && !covered(it.key()))
+            result.files.append({it.key(), it->size, it->mtimeNs});
+    }
+    const IgnoreRules rules = IgnoreRules::load(m_root, m_options.scan.ignore);
+    const parse::LanguageRegistry& registry = parse::LanguageRegistry::builtin();
+    for (const QString& path : named) {
+        if (covered(path) || !registry.forPath(path) || path == u".mu" || path.startsWith(u".mu/")
+            || rules.isIgnored(path, false))
+            continue;
+        if (auto file = Scanner::statFile(m_root, path))
+            result.files.append(*file);
+    }
+    std::sort(result.files.begin(), result.files.end(),
+        [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; });
+    return result;
+}
+
 Result<IndexReport> Indexer::run(const ProgressCallback& progress)
 {
     QElapsedTimer timer;
@@ -195,12 +233,6 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
 
     if (!QFileInfo(m_root).isDir())
         return Error {QStringLiteral("not_found"), QStringLiteral("%1 is not a directory").arg(m_root)};
-
-    auto scanned = Scanner(m_root, m_options.scan).scan();
-    if (!scanned)
-        return scanned.error();
-    report.warnings = scanned->warnings;
-    report.scanned = int(scanned->files.size());
 
     const QString dbPath = mubasePath(m_root);
     auto writerResult = store::StoreWriter::open(dbPath);
@@ -219,6 +251,12 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     QHash<QString, store::FileRecord> known;
     for (store::FileRecord& record : *knownFiles)
         known.emplace(QString(record.path), std::move(record)); // QHash::insert would copy
+
+    auto scanned = scan(known);
+    if (!scanned)
+        return scanned.error();
+    report.warnings = scanned->warnings;
+    report.scanned = int(scanned->files.size());
 
     const HeaderLanguages languages(scanned->files);
     QList<ScannedFile> candidates;
@@ -322,8 +360,22 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         return {};
     };
 
+    const auto cancelled = [this] { return m_options.cancel && m_options.cancel->load(); };
+    const auto stopParsing = [&] {
+        pool.clear();
+        // Drain so no pool thread stays blocked on a full queue.
+        while (pool.activeThreadCount() > 0)
+            queue.pop(50);
+        pool.waitForDone();
+    };
     const int total = int(candidates.size());
     for (int done = 0; done < total;) {
+        if (cancelled()) {
+            stopParsing();
+            if (Status status = flush(); !status)
+                return status.error();
+            return Error {QStringLiteral("cancelled"), QStringLiteral("indexing was cancelled")};
+        }
         std::optional<ParseOutcome> outcome = queue.pop(250);
         if (outcome) {
             ++done;
@@ -360,11 +412,7 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
         if (batch.size() >= m_options.maxBatchFiles || (!batch.isEmpty() && batchTimer.elapsed() > 250)
             || stamps.size() >= 4 * m_options.maxBatchFiles) {
             if (Status status = flush(); !status) {
-                pool.clear();
-                // Drain so no pool thread stays blocked on a full queue.
-                while (pool.activeThreadCount() > 0)
-                    queue.pop(50);
-                pool.waitForDone();
+                stopParsing();
                 return status.error();
             }
         }
@@ -382,6 +430,8 @@ Result<IndexReport> Indexer::run(const ProgressCallback& progress)
     }
 
     report.parseMs = timer.elapsed() - report.scanMs;
+    if (cancelled())
+        return Error {QStringLiteral("cancelled"), QStringLiteral("indexing was cancelled")};
 
     // 3. Link: every changed file, the dependents of changed files, files a previous run left
     // unlinked — or everything when files appeared or disappeared (any import may now resolve

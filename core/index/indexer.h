@@ -5,10 +5,13 @@
 #include "parse/fileparser.h"
 #include "store/filerecord.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 
 namespace mu::index {
 
@@ -19,6 +22,16 @@ struct IndexOptions {
     int maxBatchFiles = 200;
     parse::ParseOptions parse;
     ScanOptions scan;
+    /// Updates only part of the tree (watch events, reconciles of some directories): the files
+    /// `paths` (stat one by one; gone, ignored or of no known language = removed) and the subtrees
+    /// `directories` (rescanned) are compared with the store; every other file the store knows is
+    /// taken as unchanged without a stat. Both empty: the whole tree is scanned. Relative paths.
+    QStringList paths;
+    QStringList directories;
+    /// Set (from any thread) to stop the run at its next batch: what is written stays written
+    /// (whole files), files left unlinked are linked by the next run. run() then fails with
+    /// Error{"cancelled"}.
+    std::shared_ptr<std::atomic_bool> cancel;
     /// Test hook: runs on the indexing thread after the scan, before any file is read, so tests
     /// can change the tree mid-run (files that vanish or become unreadable).
     std::function<void()> afterScanForTest;
@@ -67,6 +80,10 @@ public:
     Result<IndexReport> run(const ProgressCallback& progress = {});
 
 private:
+    /// The files of the tree as they are now: a scan, or for a partial update the store's
+    /// records overlaid with what the named files and directories hold.
+    Result<ScanResult> scan(const QHash<QString, store::FileRecord>& known) const;
+
     QString m_root;
     IndexOptions m_options;
 };

@@ -111,9 +111,34 @@ public:
         : m_root(root), m_options(options), m_result(result), m_registry(parse::LanguageRegistry::builtin())
     { }
 
-    Status run(const IgnoreRules& rules)
+    /// Walks the whole tree, or only the subtrees `relDirs` ("" = the root) when given.
+    Status run(const IgnoreRules& rules, const QStringList& relDirs = {})
     {
-        m_stack.push_back({QString(), QFile::encodeName(m_root), 0, rules.rootScope(), true, false});
+        if (relDirs.isEmpty())
+            m_stack.push_back({QString(), QFile::encodeName(m_root), 0, rules.rootScope(), true, false});
+        for (const QString& relDir : relDirs) {
+            if (relDir.isEmpty()) {
+                m_stack.push_back({QString(), QFile::encodeName(m_root), 0, rules.rootScope(), true, false});
+                continue;
+            }
+            if (relDir == u".mu" || relDir.startsWith(u".mu/"))
+                continue;
+            // The directory's own .gitignore is read on entry, so start from its parent's scope;
+            // an ignored directory (or one below an ignored one) is not walked at all.
+            const qsizetype slash = relDir.lastIndexOf(u'/');
+            const QString parent = slash < 0 ? QString() : relDir.left(slash);
+            const std::optional<IgnoreRules::Scope> scope = rules.scopeFor(parent);
+            if (!scope || scope->isIgnored(relDir, true))
+                continue;
+            struct stat st { };
+            const QByteArray absPath = QFile::encodeName(m_root + u'/' + relDir);
+            if (::stat(absPath.constData(), &st) != 0 || !S_ISDIR(st.st_mode))
+                continue; // gone since the caller saw it: its files are absent from the result
+            const int depth = int(relDir.count(u'/')) + 1;
+            if (m_options.maxDepth >= 0 && depth > m_options.maxDepth)
+                continue;
+            m_stack.push_back({relDir, absPath, depth, *scope, false, false});
+        }
         while (!m_stack.empty() || !m_deferred.empty()) {
             if (m_stack.empty()) {
                 // Symlinked directories go last, in path order, so real paths win and the outcome
@@ -335,6 +360,11 @@ Scanner::Scanner(QString root, ScanOptions options) : m_root(std::move(root)), m
 
 Result<ScanResult> Scanner::scan() const
 {
+    return scan(QStringList());
+}
+
+Result<ScanResult> Scanner::scan(const QStringList& relDirs) const
+{
     struct stat st { };
     if (m_root.isEmpty() || ::stat(QFile::encodeName(m_root).constData(), &st) != 0 || !S_ISDIR(st.st_mode))
         return Error {QStringLiteral("not_found"), QStringLiteral("project root %1 is not a directory").arg(m_root)};
@@ -343,10 +373,14 @@ Result<ScanResult> Scanner::scan() const
     ScanResult result;
     result.warnings = rules.warnings();
     Walk walk(m_root, m_options, &result);
-    if (Status status = walk.run(rules); !status)
+    if (Status status = walk.run(rules, relDirs); !status)
         return status.error();
     std::sort(result.files.begin(), result.files.end(),
         [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; });
+    // Nested subtrees given together are walked twice.
+    result.files.erase(std::unique(result.files.begin(), result.files.end(),
+                           [](const ScannedFile& a, const ScannedFile& b) { return a.path == b.path; }),
+        result.files.end());
     return result;
 }
 

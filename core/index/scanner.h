@@ -54,6 +54,10 @@ public:
     const ScanOptions& options() const { return m_options; }
 
     Result<ScanResult> scan() const;
+    /// Walks only the subtrees `relDirs` ("" = the whole tree), with the rules that apply there
+    /// (ancestors' `.gitignore` files included). Ignored, missing and `.mu/` directories are
+    /// skipped, so their files are simply absent from the result. Empty `relDirs` = scan().
+    Result<ScanResult> scan(const QStringList& relDirs) const;
 
     /// Stats one file (following a symlink) without walking or applying ignore/language rules;
     /// for incremental updates. Errors: "invalid_path" (empty, absolute, or with a "." / ".."
