@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what MU needs to build and test on Debian 12, and nothing that is already there:
-# missing Debian packages (apt-get, as root or through sudo) and the pinned tree-sitter grammars
-# (npm ci from third_party/grammars). Safe to run any number of times.
+# missing Debian packages (apt-get, as root or through sudo) and the pinned npm packages
+# (tree-sitter grammars, tokenizer ranks: npm ci in each third_party/ folder with a lockfile).
+# Safe to run any number of times.
 #
 #   scripts/install-deps.sh [--corpora BUILD_DIR]
 #
@@ -31,7 +32,7 @@ packages=(
     libtree-sitter-dev libsqlite3-dev libyaml-cpp-dev libjemalloc-dev
     nodejs npm
     universal-ctags python3 clang-format
-    python3-networkx
+    python3-networkx graphviz
 )
 # Extra packages a caller asks for (e.g. benchmark corpora): MU_EXTRA_PACKAGES="a b".
 read -r -a extra <<< "${MU_EXTRA_PACKAGES:-}"
@@ -70,14 +71,18 @@ if [ ${#missing[@]} -gt 0 ]; then
         -o DPkg::Lock::Timeout=600 "${missing[@]}"
 fi
 
-# Grammars: reinstall only when the lockfile changed since the last install.
-grammars="$root/third_party/grammars"
-stamp="$grammars/node_modules/.mu-lock-stamp"
-if [ ! -f "$stamp" ] || ! cmp -s "$grammars/package-lock.json" "$stamp"; then
-    echo "install-deps: fetching pinned tree-sitter grammars (npm ci)"
-    (cd "$grammars" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-    cp "$grammars/package-lock.json" "$stamp"
-fi
+# Pinned npm packages (tree-sitter grammars, tokenizer rank tables, …): each folder of
+# third_party/ with a package-lock.json is installed with `npm ci`, again only when its lockfile
+# changed since the last install.
+for lock in "$root"/third_party/*/package-lock.json; do
+    dir=$(dirname "$lock")
+    stamp="$dir/node_modules/.mu-lock-stamp"
+    if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+        echo "install-deps: fetching pinned npm packages of third_party/$(basename "$dir") (npm ci)"
+        (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+        cp "$lock" "$stamp"
+    fi
+done
 
 # Corpora: unpack only the parts the accuracy test reads, and only when the archive changed since
 # the last unpacking (the stamp records the archive's size and mtime, and the command, so that
