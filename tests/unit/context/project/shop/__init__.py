@@ -1,0 +1,1 @@
+"""A small shop: accounts, a cart, payments and storage."""
