@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job: index DIR (default: the MU tree itself) into DIR/.mu/mubase and show its status.
-# Installs what is missing and builds MU (Release) first.
+# The main job: index DIR (default: the MU tree itself) into DIR/.mu/mubase, then serve it with the
+# project's daemon in the foreground (HTTP + WebSocket on 127.0.0.1; Ctrl-C stops it cleanly).
+# Installs what is missing and builds MU (Release) first. Extra arguments go to `mu daemon run`
+# (e.g. --port 9200, --no-auth).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,5 +15,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 cmake --build "$build" --target mu
 
+shift || true
 "$build/app/mu/mu" index "$target"
-exec "$build/app/mu/mu" status "$target"
+"$build/app/mu/mu" status "$target"
+exec "$build/app/mu/mu" daemon run "$target" "$@"

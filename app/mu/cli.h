@@ -45,6 +45,13 @@ int runWhy(const QStringList& arguments);
 int runQuery(const QStringList& arguments);
 // Architecture contracts (contractscommands.cpp).
 int runContracts(const QStringList& arguments);
+// Smart context (contextcommands.cpp) and exports (exportcommands.cpp).
+int runContext(const QStringList& arguments);
+int runExport(const QStringList& arguments);
+// Daemons: `mu daemon start|stop|status|list|token` (daemoncommands.cpp) and the daemon itself,
+// `mu daemon run` (daemonrun.cpp).
+int runDaemon(const QStringList& arguments);
+int runDaemonRun(const QStringList& arguments);
 
 /// Parses `arguments` (the command name first) and handles --help; returns an exit code to stop
 /// with, or -1 to continue.

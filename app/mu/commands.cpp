@@ -1,5 +1,8 @@
 #include "cli.h"
 
+#include "daemon/daemonclient.h"
+#include "daemon/projectlock.h"
+#include "daemon/registry.h"
 #include "index/indexer.h"
 #include "model/nodeid.h"
 #include "store/json.h"
@@ -69,6 +72,46 @@ Status addToGitignore(const QString& dir)
 
 } // namespace
 
+namespace {
+
+/// `mu index` while the project's daemon runs: the daemon indexes, the command waits for it.
+int indexThroughDaemon(const QString& dir, bool force, bool quiet, bool json)
+{
+    const QString root = daemon::canonicalProjectPath(dir);
+    auto client = daemon::DaemonClient::forProject(root);
+    if (!client)
+        return fail(client.error());
+    if (!*client) {
+        const auto pid = daemon::ProjectLock::holderPid(root);
+        return fail(
+            {QStringLiteral("locked"),
+                QStringLiteral("a daemon (pid %1) holds %2 but is not registered").arg(pid.value_or(0)).arg(root)},
+            QStringLiteral("stop it with 'mu daemon stop', or wait until it has registered"));
+    }
+    constexpr int kWaitMs = 30 * 60 * 1000;
+    auto answer = (*client)->post(
+        QStringLiteral("/index"), {{QStringLiteral("force"), force}, {QStringLiteral("wait"), true}}, kWaitMs + 5000);
+    if (!answer)
+        return fail(answer.error());
+    auto status = (*client)->get(QStringLiteral("/status"));
+    if (!status)
+        return fail(status.error());
+    const QJsonObject stats = status->value(QStringLiteral("stats")).toObject();
+    if (json) {
+        printJson({{QStringLiteral("daemon"), true}, {QStringLiteral("port"), (*client)->entry().port},
+            {QStringLiteral("revision"), status->value(QStringLiteral("revision"))}, {QStringLiteral("stats"), stats}});
+        return kExitOk;
+    }
+    if (!quiet)
+        std::printf("Indexed by the running daemon (port %u): %lld files, %lld nodes, %lld edges (revision %lld)\n",
+            unsigned((*client)->entry().port), stats.value(QStringLiteral("files")).toInteger(),
+            stats.value(QStringLiteral("nodes")).toInteger(), stats.value(QStringLiteral("edges")).toInteger(),
+            status->value(QStringLiteral("revision")).toInteger());
+    return kExitOk;
+}
+
+} // namespace
+
 int runIndex(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -96,6 +139,9 @@ int runIndex(const QStringList& arguments)
             return fail({QStringLiteral("usage"), QStringLiteral("--jobs needs a positive number")}, {}, kExitUsage);
     }
     const QString dir = parser.positionalArguments().value(0, QStringLiteral("."));
+    // Only the daemon writes while it runs: ask it to reindex instead of writing behind its back.
+    if (daemon::ProjectLock::holderPid(daemon::canonicalProjectPath(dir)))
+        return indexThroughDaemon(dir, parser.isSet(force), parser.isSet(quiet), parser.isSet(kJsonOption));
     index::Indexer indexer(dir, options);
     ProgressBar bar(QStringLiteral("Indexing"), !parser.isSet(quiet) && !parser.isSet(kJsonOption));
     auto report = indexer.run([&bar](const index::IndexProgress& p) { bar.update(p.done, p.total); });

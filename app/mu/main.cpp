@@ -33,6 +33,10 @@ const std::map<QString, Command>& commands()
         {QStringLiteral("query"), {runQuery, "Run a MUQL query (alias: q; -i for an interactive shell)"}},
         {QStringLiteral("q"), {runQuery, "Run a MUQL query (alias of query)"}},
         {QStringLiteral("contracts"), {runContracts, "Architecture contracts: init a starter file, verify the graph"}},
+        {QStringLiteral("context"),
+            {runContext, "The code that answers a question, in MU text, within a token budget"}},
+        {QStringLiteral("export"), {runExport, "The graph as json, mu, mermaid, d2, dot, cytoscape or graphml"}},
+        {QStringLiteral("daemon"), {runDaemon, "Run, start, stop and list project daemons (live graph + HTTP API)"}},
     };
     return table;
 }
