@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
@@ -209,6 +211,75 @@ private:
     QNetworkAccessManager m_network;
 };
 
+/// Compact JSON rows, one per line: what two graphs are compared by.
+inline QString rowsText(const QJsonArray& rows)
+{
+    QStringList lines;
+    for (const QJsonValue& row : rows)
+        lines.append(QString::fromUtf8(QJsonDocument(row.toArray()).toJson(QJsonDocument::Compact)));
+    return lines.join(u'\n');
+}
+
+inline const QStringList& graphQueries()
+{
+    static const QStringList queries {
+        QStringLiteral("SELECT id, type, kind, name, qualified_name, file_path, line_start, line_end, signature FROM "
+                       "nodes LIMIT 10000"),
+        QStringLiteral("SELECT source_id, target_id, type, line FROM edges LIMIT 10000"),
+        // The rows above stop at 10000; the counts cover the rest.
+        QStringLiteral("SELECT type, COUNT(*) FROM nodes GROUP BY type"),
+        QStringLiteral("SELECT type, COUNT(*) FROM edges GROUP BY type")};
+    return queries;
+}
+
+/// Checks that the daemon's graph equals a fresh `mu index` of a copy of `projectDir` (its `.mu/`
+/// left out), once the daemon is quiet: watching (no storm), nothing pending in the watcher or the
+/// writer, and as many files as the fresh index — events of a burst may still be unread when the
+/// first /status answers, so quiet alone is not enough.
+inline void verifyConverged(DaemonProcess& daemon, const QString& projectDir, const QString& home)
+{
+    QTemporaryDir fresh;
+    QVERIFY(fresh.isValid());
+    QDirIterator it(projectDir, QDir::Files | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString rel = QDir(projectDir).relativeFilePath(file);
+        if (rel.startsWith(u".mu/"))
+            continue;
+        QFile source(file);
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QVERIFY(writeFile(fresh.filePath(rel), source.readAll()));
+    }
+    const CliRun indexed = runMu(home, {QStringLiteral("index"), QStringLiteral("--json"), fresh.path()});
+    QCOMPARE(indexed.exitCode, 0);
+    const int files = indexed.json().value(QStringLiteral("scanned")).toInt();
+
+    QElapsedTimer timer;
+    timer.start();
+    while (true) {
+        const QJsonObject status = daemon.get(QStringLiteral("/status")).json();
+        const QJsonObject watcher = status.value(QStringLiteral("watcher")).toObject();
+        if (status.value(QStringLiteral("status")).toString() == u"ready"
+            && watcher.value(QStringLiteral("state")).toString() == u"watching"
+            && watcher.value(QStringLiteral("pending")).toInt() == 0
+            && status.value(QStringLiteral("stats")).toObject().value(QStringLiteral("files")).toInt() == files)
+            break;
+        QVERIFY2(timer.elapsed() < kDaemonTimeoutMs,
+            qPrintable(QStringLiteral("the daemon never converged: %1")
+                           .arg(QString::fromUtf8(QJsonDocument(status).toJson(QJsonDocument::Compact)))));
+        QTest::qWait(100);
+    }
+    for (const QString& muql : graphQueries()) {
+        const CliRun expected = runMu(home,
+            {QStringLiteral("q"), muql, QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-C"),
+                fresh.path()});
+        QCOMPARE(expected.exitCode, 0);
+        const QJsonArray expectedRows = expected.json().value(QStringLiteral("rows")).toArray();
+        QVERIFY(!expectedRows.isEmpty());
+        QCOMPARE(rowsText(daemon.queryRows(muql)), rowsText(expectedRows));
+    }
+}
+
 /// A /live WebSocket client that keeps every message it receives.
 class LiveClient : public QObject {
 public:
@@ -221,7 +292,8 @@ public:
             QUrl(QStringLiteral("ws://127.0.0.1:%1/live?token=%2").arg(port).arg(QString::fromLatin1(token))));
         if (!connected.wait(kDaemonTimeoutMs))
             return false;
-        return waitFor([](const QJsonObject& message) { return message.value(QStringLiteral("type")).toString() == u"hello"; });
+        return waitFor(
+            [](const QJsonObject& message) { return message.value(QStringLiteral("type")).toString() == u"hello"; });
     }
     void send(const QJsonObject& message)
     {

@@ -4,7 +4,6 @@
 // invariant that once quiet the graph equals a fresh index of the same tree.
 #include "daemontest.h"
 
-#include <QDirIterator>
 #include <QSaveFile>
 #include <QSet>
 #include <QStandardPaths>
@@ -19,18 +18,6 @@ const QByteArray kModuleA = "from pkg.b import helper, Base\n\n\n"
 const QByteArray kModuleB = "def helper(x):\n    return x + 1\n\n\nclass Base:\n    \"\"\"The base.\"\"\"\n\n"
                             "    def go(self):\n        return 0\n";
 
-QString rowsText(const QJsonArray& rows)
-{
-    QStringList lines;
-    for (const QJsonValue& row : rows)
-        lines.append(QString::fromUtf8(QJsonDocument(row.toArray()).toJson(QJsonDocument::Compact)));
-    return lines.join(u'\n');
-}
-
-const QString kNodesQuery = QStringLiteral(
-    "SELECT id, type, kind, name, qualified_name, file_path, line_start, line_end, signature FROM nodes LIMIT 10000");
-const QString kEdgesQuery = QStringLiteral("SELECT source_id, target_id, type, line FROM edges LIMIT 10000");
-
 } // namespace
 
 class TestDaemon : public QObject {
@@ -43,42 +30,7 @@ private:
 
     QString path(const QString& relPath) const { return m_project.filePath(relPath); }
 
-    /// The daemon's graph equals a fresh `mu index` of a copy of the tree.
-    void verifyConverged()
-    {
-        // Quiet: nothing pending in the watcher or the writer.
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                const QJsonObject status = m_daemon->get(QStringLiteral("/status")).json();
-                return status.value(QStringLiteral("status")).toString() == u"ready"
-                    && status.value(QStringLiteral("watcher")).toObject().value(QStringLiteral("pending")).toInt() == 0;
-            }(),
-            kDaemonTimeoutMs);
-        QTemporaryDir fresh;
-        QVERIFY(fresh.isValid());
-        QDirIterator it(
-            m_project.path(), QDir::Files | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString file = it.next();
-            const QString rel = QDir(m_project.path()).relativeFilePath(file);
-            if (rel.startsWith(u".mu/"))
-                continue;
-            QFile source(file);
-            QVERIFY(source.open(QIODevice::ReadOnly));
-            QVERIFY(writeFile(fresh.filePath(rel), source.readAll()));
-        }
-        const CliRun indexed = runMu(m_home.path(), {QStringLiteral("index"), fresh.path()});
-        QCOMPARE(indexed.exitCode, 0);
-        for (const QString& muql : {kNodesQuery, kEdgesQuery}) {
-            const CliRun expected = runMu(m_home.path(),
-                {QStringLiteral("q"), muql, QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-C"),
-                    fresh.path()});
-            QCOMPARE(expected.exitCode, 0);
-            const QJsonArray expectedRows = expected.json().value(QStringLiteral("rows")).toArray();
-            QVERIFY(!expectedRows.isEmpty());
-            QCOMPARE(rowsText(m_daemon->queryRows(muql)), rowsText(expectedRows));
-        }
-    }
+    void verifyConverged() { mu::test::verifyConverged(*m_daemon, m_project.path(), m_home.path()); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -430,7 +382,8 @@ private Q_SLOTS:
         filtered.send({{QStringLiteral("type"), QStringLiteral("subscribe")},
             {QStringLiteral("paths"), QJsonArray {QStringLiteral("watched/**")}}});
         filtered.send({{QStringLiteral("type"), QStringLiteral("ping")}});
-        QVERIFY(filtered.waitFor([](const QJsonObject& m) { return m.value(QStringLiteral("type")).toString() == u"pong"; }));
+        QVERIFY(filtered.waitFor(
+            [](const QJsonObject& m) { return m.value(QStringLiteral("type")).toString() == u"pong"; }));
 
         QVERIFY(writeFile(path(QStringLiteral("elsewhere/e.py")), "def outside():\n    return 0\n"));
         QVERIFY(all.waitForEvent(QStringLiteral("node_added"), QStringLiteral("fn:elsewhere/e.py:outside")));
