@@ -214,6 +214,16 @@ int runStatus(const QStringList& arguments)
     }
 
     const QString dbPath = index::mubasePath(root);
+    // The registry drops stale entries as it reads, so an entry here is a live daemon.
+    std::optional<daemon::DaemonEntry> running;
+    if (auto found = daemon::Registry().find(daemon::canonicalProjectPath(root)); found && *found)
+        running = **found;
+    QJsonObject daemonJson {{QStringLiteral("running"), running.has_value()}};
+    if (running) {
+        daemonJson.insert(QStringLiteral("pid"), running->pid);
+        daemonJson.insert(QStringLiteral("port"), running->port);
+        daemonJson.insert(QStringLiteral("started_at"), running->startedAt.toString(Qt::ISODate));
+    }
     if (parser.isSet(kJsonOption)) {
         QJsonArray problemList;
         for (const store::FileRecord& file : std::as_const(problems))
@@ -221,7 +231,7 @@ int runStatus(const QStringList& arguments)
         printJson({{QStringLiteral("status"), QStringLiteral("ok")}, {QStringLiteral("project"), root},
             {QStringLiteral("mubase"), dbPath}, {QStringLiteral("revision"), stats->revision},
             {QStringLiteral("stats"), store::json::stats(*stats)}, {QStringLiteral("problems"), problemList},
-            {QStringLiteral("daemon"), QJsonObject {{QStringLiteral("running"), false}}}});
+            {QStringLiteral("daemon"), daemonJson}});
         return kExitOk;
     }
     out(bold(QStringLiteral("Project  ")) + root);
@@ -243,7 +253,12 @@ int runStatus(const QStringList& arguments)
     } else if (!problems.isEmpty()) {
         out(dim(QStringLiteral("         (mu status --errors lists them)")));
     }
-    out(bold(QStringLiteral("Daemon   ")) + QStringLiteral("not running"));
+    out(bold(QStringLiteral("Daemon   "))
+        + (running ? QStringLiteral("running on http://127.0.0.1:%1 (pid %2) since %3")
+                         .arg(running->port)
+                         .arg(running->pid)
+                         .arg(running->startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm")))
+                   : QStringLiteral("not running")));
     return kExitOk;
 }
 

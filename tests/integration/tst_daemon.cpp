@@ -415,6 +415,21 @@ private Q_SLOTS:
         verifyConverged();
     }
 
+    void cliSeesTheDaemon()
+    {
+        const CliRun status
+            = runMu(m_home.path(), {QStringLiteral("status"), QStringLiteral("--json"), m_project.path()});
+        QCOMPARE(status.exitCode, 0);
+        const QJsonObject daemon = status.json().value(QStringLiteral("daemon")).toObject();
+        QCOMPARE(daemon.value(QStringLiteral("running")).toBool(), true);
+        QCOMPARE(daemon.value(QStringLiteral("port")).toInt(), int(m_daemon->port()));
+        // `mu index` does not write behind the daemon's back: the daemon indexes and it waits.
+        const CliRun index
+            = runMu(m_home.path(), {QStringLiteral("index"), QStringLiteral("--json"), m_project.path()});
+        QCOMPARE(index.exitCode, 0);
+        QCOMPARE(index.json().value(QStringLiteral("daemon")).toBool(), true);
+    }
+
     void secondDaemonForTheProjectIsRefused()
     {
         const CliRun second = runMu(m_home.path(),
