@@ -61,6 +61,9 @@ Daemon::Daemon(DaemonOptions options, QObject* parent)
 Daemon::~Daemon()
 {
     stop();
+    // The server's pool threads call back into this object (status, metrics): join them before
+    // any member they use is destroyed.
+    m_server.reset();
 }
 
 qint64 Daemon::revision() const
